@@ -1,0 +1,64 @@
+/*
+ * internal.h - helpers shared by the library's files and never installed.
+ *
+ * Error reporting: every fallible internal function takes the caller's
+ * sentiment_error (possibly NULL) and fills it through sn_fail(), which
+ * returns the code so that "return sn_fail(err, ...)" reads naturally.
+ */
+#ifndef SENTIMENT_INTERNAL_H
+#define SENTIMENT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sentiment.h"
+
+#if defined(__GNUC__)
+#  define SN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define SN_PRINTF(f, a)
+#endif
+
+int sn_fail(sentiment_error *err, int code, const char *fmt, ...) SN_PRINTF(3, 4);
+
+/* Allocation through these lets the tests make the N-th allocation fail. */
+void *sn_malloc(size_t size);
+void *sn_calloc(size_t count, size_t size);
+void *sn_realloc(void *ptr, size_t size);
+/* Array allocation that fails cleanly on size overflow. */
+void *sn_malloc_array(size_t count, size_t size);
+void *sn_realloc_array(void *ptr, size_t count, size_t size);
+void sn_free(void *ptr);
+
+/* Test hook: when non-zero, the allocation with this 1-based number fails. */
+extern unsigned long sn_alloc_fail_at;
+extern unsigned long sn_alloc_count;
+
+/* splitmix64: small, fast, and the same sequence on every machine, so that a
+ * seed reproduces training bit for bit. */
+static inline uint64_t sn_rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static inline double sn_rng_uniform(uint64_t *state)
+{
+    return (double)(sn_rng_next(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Uniform in [0, n), n > 0; the slight modulo bias does not matter here. */
+static inline size_t sn_rng_below(uint64_t *state, size_t n)
+{
+    return (size_t)(sn_rng_next(state) % n);
+}
+
+double sn_rng_normal(uint64_t *state);
+
+/* Monotonic seconds, for progress reports. */
+double sn_now(void);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * memory.c - every allocation of the library goes through here.
+ *
+ * Keeping them in one place lets a test make the N-th allocation fail and
+ * check that each caller turns it into SENTIMENT_ERR_NOMEM without a leak.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+unsigned long sn_alloc_fail_at;
+unsigned long sn_alloc_count;
+
+static int should_fail(void)
+{
+    ++sn_alloc_count;
+    return sn_alloc_fail_at != 0 && sn_alloc_count == sn_alloc_fail_at;
+}
+
+void *sn_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *sn_calloc(size_t count, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    if (count == 0 || size == 0)
+        count = size = 1;
+    return calloc(count, size);
+}
+
+void *sn_realloc(void *ptr, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void *sn_malloc_array(size_t count, size_t size)
+{
+    if (size != 0 && count > SIZE_MAX / size)
+        return NULL;
+    return sn_malloc(count * size);
+}
+
+void *sn_realloc_array(void *ptr, size_t count, size_t size)
+{
+    if (size != 0 && count > SIZE_MAX / size)
+        return NULL;
+    return sn_realloc(ptr, count * size);
+}
+
+void sn_free(void *ptr)
+{
+    free(ptr);
+}

@@ -1,0 +1,151 @@
+/*
+ * model.c - a loaded model, its labels, and classifying text with it.
+ *
+ * A model never changes after it is built, so threads share it freely;
+ * everything a classification writes lives in a sentiment_classifier.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "model.h"
+
+struct sentiment_classifier {
+    const sentiment_model *model;
+    sn_tokenizer tokenizer;
+    sn_features features;
+    sn_workspace workspace;
+    float *probs;
+};
+
+sentiment_model *sn_model_new(void)
+{
+    sentiment_model *m = sn_calloc(1, sizeof *m);
+    if (m != NULL) {
+        sn_tokenizer_settings_default(&m->tokenizer);
+        sn_vectorizer_settings_default(&m->vectorizer);
+    }
+    return m;
+}
+
+int sn_model_set_labels(sentiment_model *m, char *const *labels, size_t count,
+                        sentiment_error *err)
+{
+    m->labels = sn_calloc(count, sizeof *m->labels);
+    if (m->labels == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+    m->label_count = count;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(labels[i]);
+        m->labels[i] = sn_malloc(n + 1);
+        if (m->labels[i] == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+        memcpy(m->labels[i], labels[i], n + 1);
+    }
+    return SENTIMENT_OK;
+}
+
+void sentiment_model_free(sentiment_model *model)
+{
+    if (model == NULL)
+        return;
+    if (model->labels != NULL)
+        for (size_t i = 0; i < model->label_count; i++)
+            sn_free(model->labels[i]);
+    sn_free(model->labels);
+    sn_network_release(&model->net);
+    sn_free(model);
+}
+
+size_t sentiment_model_label_count(const sentiment_model *model)
+{
+    return model ? model->label_count : 0;
+}
+
+const char *sentiment_model_label(const sentiment_model *model, size_t index)
+{
+    if (model == NULL || index >= model->label_count)
+        return NULL;
+    return model->labels[index];
+}
+
+long sentiment_model_find_label(const sentiment_model *model, const char *label,
+                                size_t len)
+{
+    if (model == NULL || label == NULL)
+        return -1;
+    for (size_t i = 0; i < model->label_count; i++)
+        if (strlen(model->labels[i]) == len && memcmp(model->labels[i], label, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+int sentiment_classifier_create(sentiment_classifier **out,
+                                const sentiment_model *model, sentiment_error *err)
+{
+    sentiment_classifier *c;
+    int rc;
+
+    if (out == NULL || model == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model given to the classifier");
+    *out = NULL;
+    c = sn_calloc(1, sizeof *c);
+    if (c == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a classifier");
+    c->model = model;
+    sn_tokenizer_init(&c->tokenizer);
+    sn_features_init(&c->features);
+    rc = sn_workspace_alloc(&c->workspace, &model->net, 1, err);
+    if (rc != SENTIMENT_OK) {
+        sn_free(c);
+        return rc;
+    }
+    c->probs = sn_malloc_array(model->label_count, sizeof *c->probs);
+    if (c->probs == NULL) {
+        sentiment_classifier_free(c);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a classifier");
+    }
+    *out = c;
+    return SENTIMENT_OK;
+}
+
+void sentiment_classifier_free(sentiment_classifier *c)
+{
+    if (c == NULL)
+        return;
+    sn_tokenizer_release(&c->tokenizer);
+    sn_features_release(&c->features);
+    sn_workspace_release(&c->workspace);
+    sn_free(c->probs);
+    sn_free(c);
+}
+
+int sentiment_classify(sentiment_classifier *c, const char *text, size_t len,
+                       size_t *label, float *probs, sentiment_error *err)
+{
+    const sentiment_model *m;
+    sn_sparse x;
+    size_t best = 0;
+    int rc;
+
+    if (c == NULL || (text == NULL && len > 0))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no classifier or no text");
+    m = c->model;
+    rc = sn_tokenize(&c->tokenizer, &m->tokenizer, text ? text : "", len, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    rc = sn_vectorize(&m->vectorizer, &c->tokenizer, &c->features, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    x.index = c->features.index;
+    x.value = c->features.value;
+    x.count = c->features.count;
+    sn_network_predict(&m->net, &c->workspace, &x, 1, c->probs);
+    for (size_t k = 1; k < m->label_count; k++)
+        if (c->probs[k] > c->probs[best])
+            best = k;
+    if (label != NULL)
+        *label = best;
+    if (probs != NULL)
+        memcpy(probs, c->probs, m->label_count * sizeof *probs);
+    return SENTIMENT_OK;
+}

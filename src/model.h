@@ -1,0 +1,31 @@
+/*
+ * model.h - what a trained model holds; shared by the trainer, the model
+ * file reader and writer, and the classifier.
+ */
+#ifndef SENTIMENT_MODEL_H
+#define SENTIMENT_MODEL_H
+
+#include "network.h"
+#include "tokenizer.h"
+#include "vectorizer.h"
+
+struct sentiment_model {
+    size_t label_count;
+    char **labels;          /* label_count NUL-terminated strings */
+    sn_tokenizer_settings tokenizer;
+    sn_vectorizer_settings vectorizer;
+    /* Ready for inference: batch normalization is already folded into W1 and
+     * b1 (net.batchnorm is 0).  When TRAINED_WITH_BATCHNORM is set, gamma,
+     * beta and the running statistics in NET record what was folded. */
+    sn_network net;
+    int trained_with_batchnorm;
+};
+
+/* An empty model to be filled by the trainer or the file reader. */
+sentiment_model *sn_model_new(void);
+
+/* Copies the labels; fails on memory only. */
+int sn_model_set_labels(sentiment_model *m, char *const *labels, size_t count,
+                        sentiment_error *err);
+
+#endif

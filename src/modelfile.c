@@ -1,0 +1,615 @@
+/*
+ * modelfile.c - reading and writing model files.
+ *
+ * The format is described byte by byte in man/sentiment-model.5.  In short:
+ * a 40-byte header (magic, format version, sizes, a CRC-32 of the payload
+ * and one of the header itself) and a zlib stream holding the payload, a
+ * sequence of tagged sections.  Everything is little-endian.
+ *
+ * Files come from anywhere, so the reader trusts nothing: every size is
+ * checked against what the file can actually hold before memory is
+ * allocated for it, and every failure says what is wrong.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "internal.h"
+#include "model.h"
+
+#define MAGIC "SNTMODEL"
+#define FORMAT_VERSION 1
+#define HEADER_SIZE 40
+#define MAX_LABEL_BYTES 1024
+/* zlib cannot expand data by more than about 1032:1. */
+#define MAX_INFLATE_RATIO 1040
+
+enum { NET_FLAG_BATCHNORM = 1 };
+
+/* ---- little-endian encoding ------------------------------------------- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+        (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float bits_float(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+typedef struct buffer {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} buffer;
+
+static unsigned char *grow(buffer *b, size_t n)
+{
+    if (b->failed)
+        return NULL;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        unsigned char *p = sn_realloc(b->data, cap);
+        if (p == NULL) {
+            b->failed = 1;
+            return NULL;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    b->len += n;
+    return b->data + b->len - n;
+}
+
+static void emit32(buffer *b, uint32_t v)
+{
+    unsigned char *p = grow(b, 4);
+    if (p)
+        put32(p, v);
+}
+
+static void emit64(buffer *b, uint64_t v)
+{
+    unsigned char *p = grow(b, 8);
+    if (p)
+        put64(p, v);
+}
+
+static void emit_bytes(buffer *b, const void *data, size_t n)
+{
+    unsigned char *p = grow(b, n);
+    if (p)
+        memcpy(p, data, n);
+}
+
+static void emit_floats(buffer *b, const float *f, size_t n)
+{
+    unsigned char *p = grow(b, 4 * n);
+    if (p)
+        for (size_t i = 0; i < n; i++)
+            put32(p + 4 * i, float_bits(f[i]));
+}
+
+/* Starts a section; returns where its length goes, patched by end_section. */
+static size_t begin_section(buffer *b, const char tag[4])
+{
+    emit_bytes(b, tag, 4);
+    emit64(b, 0);
+    return b->len;
+}
+
+static void end_section(buffer *b, size_t start)
+{
+    if (!b->failed)
+        put64(b->data + start - 8, b->len - start);
+}
+
+static int build_payload(const sentiment_model *m, buffer *b)
+{
+    const sn_network *net = &m->net;
+    size_t s;
+
+    s = begin_section(b, "LABL");
+    emit32(b, (uint32_t)m->label_count);
+    for (size_t i = 0; i < m->label_count; i++) {
+        size_t n = strlen(m->labels[i]);
+        emit32(b, (uint32_t)n);
+        emit_bytes(b, m->labels[i], n);
+    }
+    end_section(b, s);
+
+    s = begin_section(b, "TOKN");
+    emit32(b, m->tokenizer.rules);
+    end_section(b, s);
+
+    s = begin_section(b, "VECT");
+    emit32(b, m->vectorizer.bucket_bits);
+    emit32(b, m->vectorizer.ngrams);
+    emit64(b, m->vectorizer.seed);
+    end_section(b, s);
+
+    s = begin_section(b, "NETW");
+    emit32(b, net->inputs);
+    emit32(b, net->hidden);
+    emit32(b, net->outputs);
+    emit32(b, m->trained_with_batchnorm ? NET_FLAG_BATCHNORM : 0);
+    end_section(b, s);
+
+    s = begin_section(b, "W1  ");
+    emit_floats(b, net->w1, (size_t)net->inputs * net->hidden);
+    end_section(b, s);
+
+    s = begin_section(b, "DENS");
+    emit_floats(b, net->dense, net->dense_count);
+    end_section(b, s);
+
+    s = begin_section(b, "BNST");
+    emit_floats(b, net->run_mean, net->hidden);
+    emit_floats(b, net->run_var, net->hidden);
+    end_section(b, s);
+
+    return b->failed ? -1 : 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int sentiment_model_save(const sentiment_model *model, const char *path,
+                         sentiment_error *err)
+{
+    buffer payload = {0};
+    unsigned char header[HEADER_SIZE];
+    unsigned char *packed = NULL;
+    uLongf packed_len;
+    char *tmp = NULL;
+    int fd = -1, created = 0, rc = SENTIMENT_OK;
+
+    if (model == NULL || path == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model or no path to save to");
+    if (build_payload(model, &payload) < 0) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
+        goto out;
+    }
+    packed_len = compressBound((uLong)payload.len);
+    packed = sn_malloc(packed_len);
+    if (packed == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
+        goto out;
+    }
+    if (compress2(packed, &packed_len, payload.data, (uLong)payload.len, 6) != Z_OK) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: compression failed", path);
+        goto out;
+    }
+
+    memcpy(header, MAGIC, 8);
+    put32(header + 8, FORMAT_VERSION);
+    put32(header + 12, 0);
+    put64(header + 16, payload.len);
+    put64(header + 24, packed_len);
+    put32(header + 32, (uint32_t)crc32_z(0L, payload.data, payload.len));
+    put32(header + 36, (uint32_t)crc32(0L, header, 36));
+
+    /* Write beside the target and rename: a crash or a full disk mid-write
+     * leaves any previous model at PATH whole. */
+    size_t n = strlen(path);
+    tmp = sn_malloc(n + 16);
+    if (tmp == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
+        goto out;
+    }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp.XXXXXX", 12);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: cannot create a temporary file: %s",
+                     path, strerror(errno));
+        goto out;
+    }
+    created = 1;
+    if (write_all(fd, header, sizeof header) < 0 ||
+        write_all(fd, packed, packed_len) < 0 || fsync(fd) < 0) {
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    /* mkstemp makes the file private; a model is an ordinary file. */
+    {
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: cannot rename %s into place: %s",
+                     path, tmp, strerror(errno));
+        goto out;
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != SENTIMENT_OK && created)
+        unlink(tmp);
+    sn_free(tmp);
+    sn_free(packed);
+    sn_free(payload.data);
+    return rc;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+typedef struct cursor {
+    const unsigned char *p;
+    size_t left;
+    const char *name;       /* the file, for messages */
+    sentiment_error *err;
+} cursor;
+
+static int corrupt(cursor *c, const char *what)
+{
+    return sn_fail(c->err, SENTIMENT_ERR_CORRUPT, "%s: damaged model file: %s",
+                   c->name, what);
+}
+
+static int take(cursor *c, size_t n, const unsigned char **out)
+{
+    if (n > c->left)
+        return -1;
+    *out = c->p;
+    c->p += n;
+    c->left -= n;
+    return 0;
+}
+
+/* Opens the section that must come next; *BODY is a cursor over its bytes. */
+static int open_section(cursor *c, const char tag[4], cursor *body)
+{
+    const unsigned char *p;
+    uint64_t len;
+    char msg[96];
+
+    if (take(c, 12, &p) < 0) {
+        snprintf(msg, sizeof msg, "section '%.4s' missing (payload ends early)", tag);
+        return corrupt(c, msg);
+    }
+    if (memcmp(p, tag, 4) != 0) {
+        snprintf(msg, sizeof msg, "expected section '%.4s', found '%.4s'", tag,
+                 (const char *)p);
+        return corrupt(c, msg);
+    }
+    len = get64(p + 4);
+    *body = *c;
+    if (len > c->left) {
+        snprintf(msg, sizeof msg, "section '%.4s' is longer than the payload", tag);
+        return corrupt(c, msg);
+    }
+    body->left = (size_t)len;
+    c->p += len;
+    c->left -= (size_t)len;
+    return SENTIMENT_OK;
+}
+
+static int expect_size(cursor *body, const char *tag, uint64_t want)
+{
+    char msg[128];
+    if (body->left != want) {
+        snprintf(msg, sizeof msg, "section '%s' holds %zu bytes, %llu expected", tag,
+                 body->left, (unsigned long long)want);
+        return corrupt(body, msg);
+    }
+    return SENTIMENT_OK;
+}
+
+static void read_floats(const unsigned char *p, float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = bits_float(get32(p + 4 * i));
+}
+
+static int check_floats(cursor *c, const float *f, size_t n, const char *what)
+{
+    char msg[96];
+    for (size_t i = 0; i < n; i++) {
+        if (!(f[i] > -1e30f && f[i] < 1e30f)) {
+            snprintf(msg, sizeof msg, "%s holds a value that is not a finite number",
+                     what);
+            return corrupt(c, msg);
+        }
+    }
+    return SENTIMENT_OK;
+}
+
+static int parse_labels(cursor *c, sentiment_model *m)
+{
+    cursor s;
+    const unsigned char *p;
+    uint32_t count;
+    int rc = open_section(c, "LABL", &s);
+
+    if (rc != SENTIMENT_OK)
+        return rc;
+    if (take(&s, 4, &p) < 0)
+        return corrupt(c, "label section too short");
+    count = get32(p);
+    if (count < 1 || count > SN_MAX_LABELS || count > s.left / 5)
+        return corrupt(c, "impossible number of labels");
+    m->labels = sn_calloc(count, sizeof *m->labels);
+    if (m->labels == NULL)
+        return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+    m->label_count = count;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t n;
+        if (take(&s, 4, &p) < 0)
+            return corrupt(c, "label section too short");
+        n = get32(p);
+        if (n == 0 || n > MAX_LABEL_BYTES || take(&s, n, &p) < 0)
+            return corrupt(c, "a label has an impossible length");
+        if (memchr(p, '\0', n) || memchr(p, '\t', n) || memchr(p, '\n', n))
+            return corrupt(c, "a label holds a control character");
+        m->labels[i] = sn_malloc(n + 1);
+        if (m->labels[i] == NULL)
+            return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+        memcpy(m->labels[i], p, n);
+        m->labels[i][n] = '\0';
+        for (uint32_t k = 0; k < i; k++)
+            if (strcmp(m->labels[k], m->labels[i]) == 0)
+                return corrupt(c, "a label appears twice");
+    }
+    if (s.left != 0)
+        return corrupt(c, "label section has bytes left over");
+    return SENTIMENT_OK;
+}
+
+static int parse_payload(cursor *c, sentiment_model *m)
+{
+    cursor s;
+    const unsigned char *p;
+    uint32_t inputs, hidden, outputs, flags;
+    int rc;
+
+    if ((rc = parse_labels(c, m)) != SENTIMENT_OK)
+        return rc;
+
+    if ((rc = open_section(c, "TOKN", &s)) != SENTIMENT_OK ||
+        (rc = expect_size(&s, "TOKN", 4)) != SENTIMENT_OK)
+        return rc;
+    m->tokenizer.rules = get32(s.p);
+    if (m->tokenizer.rules != SN_TOKENIZER_RULES)
+        return sn_fail(c->err, SENTIMENT_ERR_VERSION,
+                       "%s: tokenizer rules version %u are not supported by this "
+                       "library (it knows version %u)", c->name, m->tokenizer.rules,
+                       SN_TOKENIZER_RULES);
+
+    if ((rc = open_section(c, "VECT", &s)) != SENTIMENT_OK ||
+        (rc = expect_size(&s, "VECT", 16)) != SENTIMENT_OK)
+        return rc;
+    p = s.p;
+    m->vectorizer.bucket_bits = get32(p);
+    m->vectorizer.ngrams = get32(p + 4);
+    m->vectorizer.seed = get64(p + 8);
+    if (m->vectorizer.bucket_bits < SN_MIN_BUCKET_BITS ||
+        m->vectorizer.bucket_bits > SN_MAX_BUCKET_BITS)
+        return corrupt(c, "impossible number of hash buckets");
+    if (m->vectorizer.ngrams < 1 || m->vectorizer.ngrams > SN_MAX_NGRAMS)
+        return corrupt(c, "impossible n-gram order");
+
+    if ((rc = open_section(c, "NETW", &s)) != SENTIMENT_OK ||
+        (rc = expect_size(&s, "NETW", 16)) != SENTIMENT_OK)
+        return rc;
+    p = s.p;
+    inputs = get32(p);
+    hidden = get32(p + 4);
+    outputs = get32(p + 8);
+    flags = get32(p + 12);
+    if (inputs != UINT32_C(1) << m->vectorizer.bucket_bits)
+        return corrupt(c, "network input size differs from the number of buckets");
+    if (outputs != m->label_count)
+        return corrupt(c, "network output size differs from the number of labels");
+    if (hidden < 1 || hidden > SN_MAX_HIDDEN)
+        return corrupt(c, "impossible hidden layer width");
+    if (flags & ~(uint32_t)NET_FLAG_BATCHNORM)
+        return corrupt(c, "unknown network flags");
+
+    /* The first-layer section must really be there before its memory is
+     * allocated: a forged header cannot make us allocate gigabytes. */
+    if ((uint64_t)inputs * hidden * 4 > c->left)
+        return corrupt(c, "first layer is larger than the payload");
+    rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
+
+    if ((rc = open_section(c, "W1  ", &s)) != SENTIMENT_OK ||
+        (rc = expect_size(&s, "W1", (uint64_t)inputs * hidden * 4)) != SENTIMENT_OK)
+        return rc;
+    read_floats(s.p, m->net.w1, (size_t)inputs * hidden);
+    if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
+        return rc;
+
+    if ((rc = open_section(c, "DENS", &s)) != SENTIMENT_OK ||
+        (rc = expect_size(&s, "DENS", (uint64_t)m->net.dense_count * 4)) != SENTIMENT_OK)
+        return rc;
+    read_floats(s.p, m->net.dense, m->net.dense_count);
+    if ((rc = check_floats(c, m->net.dense, m->net.dense_count, "output layer")))
+        return rc;
+
+    if ((rc = open_section(c, "BNST", &s)) != SENTIMENT_OK ||
+        (rc = expect_size(&s, "BNST", (uint64_t)hidden * 8)) != SENTIMENT_OK)
+        return rc;
+    read_floats(s.p, m->net.run_mean, hidden);
+    read_floats(s.p + 4 * (size_t)hidden, m->net.run_var, hidden);
+    if ((rc = check_floats(c, m->net.run_mean, hidden, "batch-norm statistics")) ||
+        (rc = check_floats(c, m->net.run_var, hidden, "batch-norm statistics")))
+        return rc;
+    if (c->left != 0)
+        return corrupt(c, "unexpected bytes after the last section");
+    return SENTIMENT_OK;
+}
+
+static int load_bytes(sentiment_model **out, const unsigned char *data, size_t size,
+                      const char *name, sentiment_error *err)
+{
+    cursor c = {0};
+    uint64_t payload_len, packed_len;
+    uint32_t version;
+    unsigned char *payload = NULL;
+    sentiment_model *m = NULL;
+    uLongf got;
+    int rc;
+
+    c.name = name;
+    c.err = err;
+    if (out == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no place to put the model");
+    *out = NULL;
+    if (size < HEADER_SIZE || memcmp(data, MAGIC, 8) != 0) {
+        if (size >= 8 && memcmp(data, MAGIC, 8) == 0)
+            return corrupt(&c, "file is shorter than its header");
+        return sn_fail(err, SENTIMENT_ERR_CORRUPT, "%s: not a libsentiment model file",
+                       name);
+    }
+    if (get32(data + 36) != (uint32_t)crc32(0L, data, 36))
+        return corrupt(&c, "header checksum mismatch");
+    version = get32(data + 8);
+    if (version != FORMAT_VERSION)
+        return sn_fail(err, SENTIMENT_ERR_VERSION,
+                       "%s: model format version %u is not supported (this library "
+                       "reads version %u)", name, version, FORMAT_VERSION);
+    if (get32(data + 12) != 0)
+        return corrupt(&c, "unknown header flags");
+    payload_len = get64(data + 16);
+    packed_len = get64(data + 24);
+    if (packed_len != size - HEADER_SIZE)
+        return corrupt(&c, packed_len > size - HEADER_SIZE ?
+                       "file is truncated" : "unexpected bytes after the data");
+    if (payload_len == 0 || payload_len / MAX_INFLATE_RATIO > packed_len ||
+        payload_len > (uint64_t)ULONG_MAX || payload_len > SIZE_MAX)
+        return corrupt(&c, "impossible payload size");
+
+    payload = sn_malloc((size_t)payload_len);
+    if (payload == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory for %llu bytes",
+                       name, (unsigned long long)payload_len);
+    got = (uLongf)payload_len;
+    if (uncompress(payload, &got, data + HEADER_SIZE, (uLong)packed_len) != Z_OK ||
+        got != payload_len) {
+        rc = corrupt(&c, "compressed data is damaged");
+        goto out;
+    }
+    if (get32(data + 32) != (uint32_t)crc32_z(0L, payload, (z_size_t)payload_len)) {
+        rc = corrupt(&c, "checksum mismatch");
+        goto out;
+    }
+    m = sn_model_new();
+    if (m == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    c.p = payload;
+    c.left = (size_t)payload_len;
+    rc = parse_payload(&c, m);
+    if (rc == SENTIMENT_OK) {
+        *out = m;
+        m = NULL;
+    }
+out:
+    sentiment_model_free(m);
+    sn_free(payload);
+    return rc;
+}
+
+int sentiment_model_load_buffer(sentiment_model **out, const void *data,
+                                size_t size, sentiment_error *err)
+{
+    if (data == NULL && size > 0)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no buffer to load from");
+    return load_bytes(out, data ? data : "", size, "(buffer)", err);
+}
+
+int sentiment_model_load(sentiment_model **out, const char *path,
+                         sentiment_error *err)
+{
+    FILE *f;
+    struct stat st;
+    unsigned char *data;
+    int rc;
+
+    if (out == NULL || path == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model path given");
+    *out = NULL;
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: not a regular file", path);
+    }
+    data = sn_malloc((size_t)st.st_size);
+    if (data == NULL) {
+        fclose(f);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: read error", path);
+    } else {
+        rc = load_bytes(out, data, (size_t)st.st_size, path, err);
+    }
+    fclose(f);
+    sn_free(data);
+    return rc;
+}

@@ -1,0 +1,305 @@
+/*
+ * network.c - forward and backward passes of the feedforward classifier.
+ *
+ * The first layer is where the work is: its input has a million dimensions
+ * but a few hundred non-zeros, so it is computed as a sum of W1 rows and its
+ * gradient touches only those rows.  Everything after it is small and dense.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "batchnorm.h"
+#include "internal.h"
+#include "network.h"
+
+int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
+                     uint32_t outputs, int batchnorm, sentiment_error *err)
+{
+    memset(net, 0, sizeof *net);
+    if (inputs == 0 || hidden == 0 || hidden > SN_MAX_HIDDEN || outputs == 0 ||
+        outputs > SN_MAX_LABELS)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "invalid network shape %u x %u x %u",
+                       inputs, hidden, outputs);
+    net->inputs = inputs;
+    net->hidden = hidden;
+    net->outputs = outputs;
+    net->batchnorm = batchnorm;
+    net->dense_count = 3 * (size_t)hidden + (size_t)hidden * outputs + outputs;
+    net->w1 = sn_calloc((size_t)inputs * hidden, sizeof *net->w1);
+    net->dense = sn_calloc(net->dense_count, sizeof *net->dense);
+    net->run_mean = sn_calloc(hidden, sizeof *net->run_mean);
+    net->run_var = sn_malloc_array(hidden, sizeof *net->run_var);
+    if (net->w1 == NULL || net->dense == NULL || net->run_mean == NULL ||
+        net->run_var == NULL) {
+        sn_network_release(net);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM,
+                       "out of memory for a network of %u x %u x %u", inputs,
+                       hidden, outputs);
+    }
+    for (uint32_t j = 0; j < hidden; j++) {
+        sn_net_gamma(net)[j] = 1.0f;
+        net->run_var[j] = 1.0f;
+    }
+    return SENTIMENT_OK;
+}
+
+void sn_network_release(sn_network *net)
+{
+    sn_free(net->w1);
+    sn_free(net->dense);
+    sn_free(net->run_mean);
+    sn_free(net->run_var);
+    memset(net, 0, sizeof *net);
+}
+
+void sn_network_randomize(sn_network *net, uint64_t *rng, float w1_scale)
+{
+    size_t n1 = (size_t)net->inputs * net->hidden;
+    size_t n2 = (size_t)net->hidden * net->outputs;
+    float limit = sqrtf(6.0f / (float)(net->hidden + net->outputs));
+    float *w2 = sn_net_w2(net);
+
+    for (size_t i = 0; i < n1; i++)
+        net->w1[i] = (float)(sn_rng_normal(rng) * w1_scale);
+    for (size_t i = 0; i < n2; i++)
+        w2[i] = (float)((2 * sn_rng_uniform(rng) - 1) * limit);
+}
+
+void sn_network_copy(sn_network *dst, const sn_network *src)
+{
+    memcpy(dst->w1, src->w1, (size_t)src->inputs * src->hidden * sizeof *src->w1);
+    memcpy(dst->dense, src->dense, src->dense_count * sizeof *src->dense);
+    memcpy(dst->run_mean, src->run_mean, src->hidden * sizeof *src->run_mean);
+    memcpy(dst->run_var, src->run_var, src->hidden * sizeof *src->run_var);
+    dst->batchnorm = src->batchnorm;
+}
+
+int sn_gradients_alloc(sn_gradients *g, const sn_network *net, sentiment_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->dense = sn_calloc(net->dense_count, sizeof *g->dense);
+    g->slot = sn_malloc_array(net->inputs, sizeof *g->slot);
+    if (g->dense == NULL || g->slot == NULL) {
+        sn_gradients_release(g);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for gradients");
+    }
+    memset(g->slot, 0xFF, (size_t)net->inputs * sizeof *g->slot);
+    return SENTIMENT_OK;
+}
+
+void sn_gradients_release(sn_gradients *g)
+{
+    sn_free(g->dense);
+    sn_free(g->rows);
+    sn_free(g->w1);
+    sn_free(g->slot);
+    memset(g, 0, sizeof *g);
+}
+
+int sn_workspace_alloc(sn_workspace *ws, const sn_network *net, size_t batch_cap,
+                       sentiment_error *err)
+{
+    size_t wide = net->hidden > net->outputs ? net->hidden : net->outputs;
+
+    memset(ws, 0, sizeof *ws);
+    ws->batch_cap = batch_cap;
+    ws->z = sn_malloc_array(batch_cap, net->hidden * sizeof(float));
+    ws->zhat = sn_malloc_array(batch_cap, net->hidden * sizeof(float));
+    ws->a = sn_malloc_array(batch_cap, net->hidden * sizeof(float));
+    ws->probs = sn_malloc_array(batch_cap, net->outputs * sizeof(float));
+    ws->delta = sn_malloc_array(batch_cap, wide * sizeof(float));
+    ws->mean = sn_malloc_array(net->hidden, sizeof(float));
+    ws->var = sn_malloc_array(net->hidden, sizeof(float));
+    ws->inv_std = sn_malloc_array(net->hidden, sizeof(float));
+    if (!ws->z || !ws->zhat || !ws->a || !ws->probs || !ws->delta || !ws->mean ||
+        !ws->var || !ws->inv_std) {
+        sn_workspace_release(ws);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a batch of %zu",
+                       batch_cap);
+    }
+    return SENTIMENT_OK;
+}
+
+void sn_workspace_release(sn_workspace *ws)
+{
+    sn_free(ws->z);
+    sn_free(ws->zhat);
+    sn_free(ws->a);
+    sn_free(ws->probs);
+    sn_free(ws->delta);
+    sn_free(ws->mean);
+    sn_free(ws->var);
+    sn_free(ws->inv_std);
+    memset(ws, 0, sizeof *ws);
+}
+
+/* z = b1 + x W1 for each example. */
+static void hidden_layer(const sn_network *net, const sn_sparse *x, size_t batch,
+                         float *z)
+{
+    const size_t h = net->hidden;
+    const float *b1 = sn_net_b1(net);
+
+    for (size_t b = 0; b < batch; b++) {
+        float *zb = z + b * h;
+        memcpy(zb, b1, h * sizeof *zb);
+        for (size_t i = 0; i < x[b].count; i++) {
+            const float *row = net->w1 + (size_t)x[b].index[i] * h;
+            const float v = x[b].value[i];
+            for (size_t j = 0; j < h; j++)
+                zb[j] += v * row[j];
+        }
+    }
+}
+
+/* probs = softmax(a W2 + b2), in place over a batch. */
+static void output_layer(const sn_network *net, const float *a, size_t batch,
+                         float *probs)
+{
+    const size_t h = net->hidden, c = net->outputs;
+    const float *w2 = sn_net_w2(net), *b2 = sn_net_b2(net);
+
+    for (size_t b = 0; b < batch; b++) {
+        float *p = probs + b * c;
+        float max = -INFINITY, sum = 0;
+        memcpy(p, b2, c * sizeof *p);
+        for (size_t j = 0; j < h; j++) {
+            float aj = a[b * h + j];
+            if (aj == 0)
+                continue;
+            for (size_t k = 0; k < c; k++)
+                p[k] += aj * w2[j * c + k];
+        }
+        for (size_t k = 0; k < c; k++)
+            if (p[k] > max)
+                max = p[k];
+        for (size_t k = 0; k < c; k++) {
+            p[k] = expf(p[k] - max);
+            sum += p[k];
+        }
+        for (size_t k = 0; k < c; k++)
+            p[k] /= sum;
+    }
+}
+
+static int slot_for(sn_gradients *g, uint32_t row, size_t h)
+{
+    if (g->slot[row] >= 0)
+        return g->slot[row];
+    if (g->nrows == g->rows_cap) {
+        size_t cap = g->rows_cap ? 2 * g->rows_cap : 4096;
+        uint32_t *rows = sn_realloc_array(g->rows, cap, sizeof *rows);
+        if (rows == NULL)
+            return -1;
+        g->rows = rows;
+        float *w1 = sn_realloc_array(g->w1, cap, h * sizeof *w1);
+        if (w1 == NULL)
+            return -1;
+        g->w1 = w1;
+        g->rows_cap = cap;
+    }
+    g->rows[g->nrows] = row;
+    memset(g->w1 + g->nrows * h, 0, h * sizeof *g->w1);
+    g->slot[row] = (int32_t)g->nrows;
+    return (int)g->nrows++;
+}
+
+static void clear_gradients(sn_gradients *g, const sn_network *net)
+{
+    for (size_t r = 0; r < g->nrows; r++)
+        g->slot[g->rows[r]] = -1;
+    g->nrows = 0;
+    memset(g->dense, 0, net->dense_count * sizeof *g->dense);
+}
+
+int sn_network_gradient(const sn_network *net, sn_workspace *ws,
+                        const sn_sparse *x, const uint32_t *labels, size_t batch,
+                        sn_gradients *g, double *loss, sentiment_error *err)
+{
+    const size_t h = net->hidden, c = net->outputs;
+    const float *w2 = sn_net_w2(net);
+    float *gb1 = g->dense, *ggamma = g->dense + h, *gbeta = g->dense + 2 * h;
+    float *gw2 = g->dense + 3 * h, *gb2 = gw2 + h * c;
+    float *y = ws->a; /* normalized pre-activation; ReLU applied in place below */
+    double total = 0;
+
+    clear_gradients(g, net);
+    hidden_layer(net, x, batch, ws->z);
+    if (net->batchnorm)
+        sn_bn_forward_train(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
+                            ws->zhat, y, ws->mean, ws->var, ws->inv_std);
+    else
+        memcpy(y, ws->z, batch * h * sizeof *y);
+    /* ReLU in place; its derivative is read back below as a > 0. */
+    for (size_t i = 0; i < batch * h; i++)
+        if (y[i] < 0)
+            y[i] = 0;
+    output_layer(net, ws->a, batch, ws->probs);
+
+    /* Output layer: d(loss)/d(logits) = (p - onehot) / batch. */
+    for (size_t b = 0; b < batch; b++) {
+        float *p = ws->probs + b * c;
+        float pt = p[labels[b]];
+        total -= log(pt > 1e-30f ? pt : 1e-30f);
+        for (size_t k = 0; k < c; k++) {
+            float d = (p[k] - (k == labels[b])) / (float)batch;
+            p[k] = d; /* probs now hold the delta */
+            gb2[k] += d;
+        }
+        for (size_t j = 0; j < h; j++) {
+            float aj = ws->a[b * h + j];
+            float back = 0;
+            for (size_t k = 0; k < c; k++) {
+                gw2[j * c + k] += aj * p[k];
+                back += w2[j * c + k] * p[k];
+            }
+            ws->delta[b * h + j] = aj > 0 ? back : 0;
+        }
+    }
+    *loss = total / (double)batch;
+
+    if (net->batchnorm)
+        sn_bn_backward(batch, h, ws->delta, ws->zhat, sn_net_gamma(net),
+                       ws->inv_std, ws->delta, ggamma, gbeta);
+    for (size_t b = 0; b < batch; b++) {
+        const float *d = ws->delta + b * h;
+        for (size_t j = 0; j < h; j++)
+            gb1[j] += d[j];
+        for (size_t i = 0; i < x[b].count; i++) {
+            int s = slot_for(g, x[b].index[i], h);
+            if (s < 0)
+                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for gradients");
+            float *row = g->w1 + (size_t)s * h;
+            const float v = x[b].value[i];
+            for (size_t j = 0; j < h; j++)
+                row[j] += v * d[j];
+        }
+    }
+    return SENTIMENT_OK;
+}
+
+void sn_network_predict(const sn_network *net, sn_workspace *ws,
+                        const sn_sparse *x, size_t batch, float *probs)
+{
+    const size_t h = net->hidden;
+
+    hidden_layer(net, x, batch, ws->z);
+    if (net->batchnorm)
+        sn_bn_forward_infer(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
+                            net->run_mean, net->run_var, ws->a);
+    else
+        memcpy(ws->a, ws->z, batch * h * sizeof *ws->a);
+    for (size_t i = 0; i < batch * h; i++)
+        if (ws->a[i] < 0)
+            ws->a[i] = 0;
+    output_layer(net, ws->a, batch, probs);
+}
+
+void sn_network_fold_batchnorm(sn_network *net)
+{
+    if (!net->batchnorm)
+        return;
+    sn_bn_fold(net->inputs, net->hidden, net->w1, sn_net_b1(net),
+               sn_net_gamma(net), sn_net_beta(net), net->run_mean, net->run_var);
+    net->batchnorm = 0;
+}

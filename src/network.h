@@ -1,0 +1,103 @@
+/*
+ * network.h - the classifier: sparse input -> hidden layer -> batch
+ * normalization -> ReLU -> output layer -> softmax.
+ */
+#ifndef SENTIMENT_NETWORK_H
+#define SENTIMENT_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sentiment.h"
+
+#define SN_MAX_HIDDEN 1024
+#define SN_MAX_LABELS 65535
+
+/* One example's input: indices strictly increasing. */
+typedef struct sn_sparse {
+    const uint32_t *index;
+    const float *value;
+    size_t count;
+} sn_sparse;
+
+/*
+ * The parameters.  W1 has one row of HIDDEN weights per input, so that a
+ * sparse input touches whole rows.  The small parameters live in one block,
+ * DENSE, laid out as b1 | gamma | beta | w2 | b2, so that optimizers and
+ * snapshots treat them as one array.
+ */
+typedef struct sn_network {
+    uint32_t inputs, hidden, outputs;
+    int batchnorm;          /* 0: the hidden layer feeds ReLU directly */
+    float *w1;              /* inputs x hidden */
+    float *dense;           /* see sn_net_* below */
+    size_t dense_count;
+    float *run_mean;        /* hidden: batch-norm running statistics */
+    float *run_var;         /* hidden */
+} sn_network;
+
+static inline float *sn_net_b1(const sn_network *n) { return n->dense; }
+static inline float *sn_net_gamma(const sn_network *n) { return n->dense + n->hidden; }
+static inline float *sn_net_beta(const sn_network *n) { return n->dense + 2 * (size_t)n->hidden; }
+static inline float *sn_net_w2(const sn_network *n) { return n->dense + 3 * (size_t)n->hidden; }
+static inline float *sn_net_b2(const sn_network *n)
+{
+    return n->dense + 3 * (size_t)n->hidden + (size_t)n->hidden * n->outputs;
+}
+
+/* Allocates a network with zero weights, gamma 1, running variance 1. */
+int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
+                     uint32_t outputs, int batchnorm, sentiment_error *err);
+void sn_network_release(sn_network *net);
+
+/* Random weights: W1 normal with deviation W1_SCALE, W2 Glorot-uniform. */
+void sn_network_randomize(sn_network *net, uint64_t *rng, float w1_scale);
+
+/* Copies every parameter of SRC into DST, which has the same shape. */
+void sn_network_copy(sn_network *dst, const sn_network *src);
+
+/* Gradients: dense like the parameters, W1 only for the rows touched. */
+typedef struct sn_gradients {
+    float *dense;
+    uint32_t *rows;         /* the inputs touched, in order of first touch */
+    float *w1;              /* nrows x hidden */
+    size_t nrows, rows_cap;
+    int32_t *slot;          /* per input: its position in rows, or -1 */
+} sn_gradients;
+
+int sn_gradients_alloc(sn_gradients *g, const sn_network *net, sentiment_error *err);
+void sn_gradients_release(sn_gradients *g);
+
+/* Scratch for a batch of up to BATCH_CAP examples. */
+typedef struct sn_workspace {
+    size_t batch_cap;
+    float *z, *zhat, *a, *probs, *delta; /* batch x hidden, or batch x outputs */
+    float *mean, *var, *inv_std;          /* hidden */
+} sn_workspace;
+
+int sn_workspace_alloc(sn_workspace *ws, const sn_network *net, size_t batch_cap,
+                       sentiment_error *err);
+void sn_workspace_release(sn_workspace *ws);
+
+/*
+ * Forward and backward pass over BATCH examples with batch statistics.
+ * Resets G, then fills it with the gradient of the mean cross-entropy loss;
+ * the batch mean and variance are left in WS for the running statistics.
+ * *LOSS gets the mean loss.  Fails only when memory runs out.
+ */
+int sn_network_gradient(const sn_network *net, sn_workspace *ws,
+                        const sn_sparse *x, const uint32_t *labels, size_t batch,
+                        sn_gradients *g, double *loss, sentiment_error *err);
+
+/*
+ * Inference: probabilities of BATCH examples into PROBS (batch x outputs),
+ * using the running statistics when the network normalizes.  The result for
+ * one example never depends on the others in the batch.
+ */
+void sn_network_predict(const sn_network *net, sn_workspace *ws,
+                        const sn_sparse *x, size_t batch, float *probs);
+
+/* Folds batch normalization into W1 and b1 and turns it off. */
+void sn_network_fold_batchnorm(sn_network *net);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * optimizer.c - Adam (Kingma and Ba, 2015) for a network with sparse input.
+ *
+ * A W1 row is updated only in the steps whose batch touched it ("lazy"
+ * Adam): updating all rows every step would cost a million rows per batch
+ * for the few hundred that carry a gradient.  Bias correction uses the
+ * global step count, as in the dense case.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "optimizer.h"
+
+int sn_adam_alloc(sn_adam *opt, const sn_network *net, float lr,
+                  sentiment_error *err)
+{
+    size_t n1 = (size_t)net->inputs * net->hidden;
+
+    memset(opt, 0, sizeof *opt);
+    opt->lr = lr;
+    opt->beta1 = 0.9f;
+    opt->beta2 = 0.999f;
+    opt->epsilon = 1e-8f;
+    opt->m1 = sn_calloc(n1, sizeof *opt->m1);
+    opt->v1 = sn_calloc(n1, sizeof *opt->v1);
+    opt->md = sn_calloc(net->dense_count, sizeof *opt->md);
+    opt->vd = sn_calloc(net->dense_count, sizeof *opt->vd);
+    if (!opt->m1 || !opt->v1 || !opt->md || !opt->vd) {
+        sn_adam_release(opt);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for the optimizer");
+    }
+    return SENTIMENT_OK;
+}
+
+void sn_adam_release(sn_adam *opt)
+{
+    sn_free(opt->m1);
+    sn_free(opt->v1);
+    sn_free(opt->md);
+    sn_free(opt->vd);
+    memset(opt, 0, sizeof *opt);
+}
+
+static void update(float *w, float *m, float *v, const float *g, size_t n,
+                   float b1, float b2, float step, float eps)
+{
+    for (size_t i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        w[i] -= step * m[i] / (sqrtf(v[i]) + eps);
+    }
+}
+
+void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g)
+{
+    const size_t h = net->hidden;
+    double t, step;
+
+    t = (double)++opt->step;
+    /* Bias correction folded into the step size. */
+    step = opt->lr * sqrt(1 - pow(opt->beta2, t)) / (1 - pow(opt->beta1, t));
+    update(net->dense, opt->md, opt->vd, g->dense, net->dense_count, opt->beta1,
+           opt->beta2, (float)step, opt->epsilon);
+    for (size_t r = 0; r < g->nrows; r++) {
+        size_t off = (size_t)g->rows[r] * h;
+        update(net->w1 + off, opt->m1 + off, opt->v1 + off, g->w1 + r * h, h,
+               opt->beta1, opt->beta2, (float)step, opt->epsilon);
+    }
+}

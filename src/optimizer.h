@@ -1,0 +1,23 @@
+/*
+ * optimizer.h - Adam with lazy updates of the sparse first layer.
+ */
+#ifndef SENTIMENT_OPTIMIZER_H
+#define SENTIMENT_OPTIMIZER_H
+
+#include "network.h"
+
+typedef struct sn_adam {
+    float lr, beta1, beta2, epsilon;
+    uint64_t step;
+    float *m1, *v1;        /* moments of W1, one per weight */
+    float *md, *vd;        /* moments of the dense block */
+} sn_adam;
+
+int sn_adam_alloc(sn_adam *opt, const sn_network *net, float lr,
+                  sentiment_error *err);
+void sn_adam_release(sn_adam *opt);
+
+/* Applies G to NET: every dense parameter, and the W1 rows in G only. */
+void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * sentiment.h - the public interface of libsentiment.
+ *
+ * libsentiment tells whether a review is positive or negative (or how many
+ * stars it deserves).  Text flows one way through it:
+ *
+ *   UTF-8 text -> tokens -> hashed word n-grams -> feedforward network with
+ *   batch normalization -> label and probabilities.
+ *
+ * Conventions, valid for every function below:
+ *
+ *  - Every name starts with sentiment_ or SENTIMENT_.
+ *  - Functions that can fail return an int status: SENTIMENT_OK (0) on
+ *    success or one of the sentiment_status codes.  When the caller passes a
+ *    non-NULL sentiment_error, it is filled with the same code and a message
+ *    for people ("imdb.tsv:12: no label ...", "model.bin: checksum mismatch").
+ *    On success the error is left untouched.
+ *  - The library never prints, never exits and never aborts: bad input and
+ *    allocation failures come back as status codes.
+ *  - Objects are opaque; each *_create or *_load has a *_free that accepts
+ *    NULL and does nothing with it.
+ *
+ * Threads: a sentiment_model is immutable once loaded or trained; any number
+ * of threads may classify with one model at the same time, each through its
+ * own sentiment_classifier.  A sentiment_classifier, sentiment_trainer,
+ * sentiment_reader or sentiment_eval must only be used by one thread at a
+ * time.
+ */
+#ifndef SENTIMENT_H
+#define SENTIMENT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The API version, semver.  It is not the shared library's ABI version
+ * (libtool's -version-info in Makefile.am), which follows its own rules.
+ */
+#define SENTIMENT_VERSION_MAJOR 0
+#define SENTIMENT_VERSION_MINOR 1
+#define SENTIMENT_VERSION_PATCH 0
+#define SENTIMENT_VERSION_NUMBER \
+    (SENTIMENT_VERSION_MAJOR * 10000 + SENTIMENT_VERSION_MINOR * 100 + \
+     SENTIMENT_VERSION_PATCH)
+
+#if defined(_WIN32)
+#  define SENTIMENT_API __declspec(dllexport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define SENTIMENT_API __attribute__((visibility("default")))
+#else
+#  define SENTIMENT_API
+#endif
+
+/*
+ * Status codes.  This list only grows: new codes are added at the end, none
+ * is ever removed or renumbered.
+ */
+typedef enum sentiment_status {
+    SENTIMENT_OK = 0,
+    SENTIMENT_ERR_NOMEM = 1,     /* an allocation failed */
+    SENTIMENT_ERR_IO = 2,        /* a file could not be opened, read or written */
+    SENTIMENT_ERR_FORMAT = 3,    /* a corpus line is malformed */
+    SENTIMENT_ERR_CORRUPT = 4,   /* a model file is damaged or not a model */
+    SENTIMENT_ERR_VERSION = 5,   /* a model file is of an unsupported version */
+    SENTIMENT_ERR_INVALID = 6,   /* an argument or option value is invalid */
+    SENTIMENT_ERR_DATA = 7,      /* training data unusable (too few examples or labels) */
+    SENTIMENT_ERR_CANCELLED = 8  /* a progress callback asked to stop */
+} sentiment_status;
+
+#define SENTIMENT_ERROR_MESSAGE_SIZE 512
+
+/* Filled by a failing call when the caller passes one.  Owned by the caller. */
+typedef struct sentiment_error {
+    int code;                                  /* a sentiment_status */
+    char message[SENTIMENT_ERROR_MESSAGE_SIZE]; /* NUL-terminated, for people */
+} sentiment_error;
+
+/* A sentence describing CODE; never NULL, also for unknown codes. */
+SENTIMENT_API const char *sentiment_strerror(int code);
+
+/* The version of the library actually loaded, as SENTIMENT_VERSION_NUMBER
+ * and as a string such as "0.1.0". */
+SENTIMENT_API unsigned sentiment_version_number(void);
+SENTIMENT_API const char *sentiment_version_string(void);
+
+/* ------------------------------------------------------------------------
+ * Reading corpora and review files
+ * ------------------------------------------------------------------------ */
+
+typedef struct sentiment_reader sentiment_reader;
+
+/*
+ * Opens PATH for reading line by line; "-" means standard input.  Plain and
+ * gzip-compressed files are both accepted.  On success *OUT owns the file
+ * until sentiment_reader_free().
+ */
+SENTIMENT_API int sentiment_reader_open(sentiment_reader **out, const char *path,
+                                        sentiment_error *err);
+
+/*
+ * Reads the next line.  On success *LINE points at its bytes (valid until the
+ * next call; no terminating newline, a trailing CR removed, a UTF-8 byte
+ * order mark at the start of the file removed) and *LEN is its length; the
+ * bytes are followed by a NUL, but the line itself may contain NUL bytes.
+ * At end of input *LINE is set to NULL and SENTIMENT_OK is returned.
+ */
+SENTIMENT_API int sentiment_reader_next(sentiment_reader *r, const char **line,
+                                        size_t *len, sentiment_error *err);
+
+/* The number of the line last returned (1 for the first), and the path as
+ * given to sentiment_reader_open(). */
+SENTIMENT_API unsigned long sentiment_reader_line_number(const sentiment_reader *r);
+SENTIMENT_API const char *sentiment_reader_path(const sentiment_reader *r);
+
+SENTIMENT_API void sentiment_reader_free(sentiment_reader *r);
+
+/* One labeled example; pointers into the line it was parsed from. */
+typedef struct sentiment_example {
+    const char *label;
+    size_t label_len;
+    const char *text;
+    size_t text_len;
+} sentiment_example;
+
+/*
+ * Splits a corpus line into label and text.  Two formats are accepted:
+ * "LABEL<TAB>TEXT" and fastText's "__label__LABEL TEXT".  Returns
+ * SENTIMENT_ERR_FORMAT when the line has no label.
+ */
+SENTIMENT_API int sentiment_parse_example(const char *line, size_t len,
+                                          sentiment_example *ex,
+                                          sentiment_error *err);
+
+/* ------------------------------------------------------------------------
+ * Models
+ * ------------------------------------------------------------------------ */
+
+typedef struct sentiment_model sentiment_model;
+
+/* Loads a model file written by sentiment_model_save().  A damaged file is
+ * reported as SENTIMENT_ERR_CORRUPT with what is wrong in the message. */
+SENTIMENT_API int sentiment_model_load(sentiment_model **out, const char *path,
+                                       sentiment_error *err);
+
+/* The same from SIZE bytes at DATA, which the call does not keep. */
+SENTIMENT_API int sentiment_model_load_buffer(sentiment_model **out,
+                                              const void *data, size_t size,
+                                              sentiment_error *err);
+
+/*
+ * Writes MODEL to PATH.  The file is written under a temporary name in the
+ * same directory and renamed into place, so an interrupted save never
+ * damages an existing file at PATH.
+ */
+SENTIMENT_API int sentiment_model_save(const sentiment_model *model,
+                                       const char *path, sentiment_error *err);
+
+SENTIMENT_API void sentiment_model_free(sentiment_model *model);
+
+/* The labels, numbered 0 .. count-1 in the order used by every
+ * probability array of this API.  The strings belong to the model. */
+SENTIMENT_API size_t sentiment_model_label_count(const sentiment_model *model);
+SENTIMENT_API const char *sentiment_model_label(const sentiment_model *model,
+                                                size_t index);
+
+/* Looks a label up by name; returns its index, or -1 when the model has no
+ * such label. */
+SENTIMENT_API long sentiment_model_find_label(const sentiment_model *model,
+                                              const char *label, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Classifying
+ * ------------------------------------------------------------------------ */
+
+typedef struct sentiment_classifier sentiment_classifier;
+
+/*
+ * A classifier holds the scratch memory for classifying with MODEL; create
+ * one per thread.  MODEL must outlive it.
+ */
+SENTIMENT_API int sentiment_classifier_create(sentiment_classifier **out,
+                                              const sentiment_model *model,
+                                              sentiment_error *err);
+SENTIMENT_API void sentiment_classifier_free(sentiment_classifier *c);
+
+/*
+ * Classifies LEN bytes of TEXT (any bytes: invalid UTF-8 is replaced, NUL
+ * bytes are spaces).  Writes the index of the most probable label to *LABEL
+ * and, when PROBS is not NULL, the probability of every label to
+ * PROBS[0 .. sentiment_model_label_count()-1].
+ */
+SENTIMENT_API int sentiment_classify(sentiment_classifier *c, const char *text,
+                                     size_t len, size_t *label, float *probs,
+                                     sentiment_error *err);
+
+/* ------------------------------------------------------------------------
+ * Training
+ * ------------------------------------------------------------------------ */
+
+typedef struct sentiment_trainer sentiment_trainer;
+
+SENTIMENT_API int sentiment_trainer_create(sentiment_trainer **out,
+                                           sentiment_error *err);
+SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
+
+/*
+ * Sets an option by name from its text form, as the command line gives it:
+ *
+ *   buckets        number of hash buckets, a power of two (default 1048576)
+ *   ngrams         longest word n-gram, 1 to 3 (default 2)
+ *   hidden         hidden layer width (default 16)
+ *   epochs         number of passes over the training data (default 5)
+ *   learning-rate  Adam step size (default 0.002)
+ *   batch-size     examples per mini-batch (default 128)
+ *   batchnorm      1 to normalize the hidden layer, 0 not to (default 1)
+ *   validation     fraction of the examples held out (default 0.1)
+ *   seed           seed of every random choice (default 1)
+ *
+ * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value.
+ */
+SENTIMENT_API int sentiment_trainer_set(sentiment_trainer *t, const char *name,
+                                        const char *value, sentiment_error *err);
+
+/* Adds one example.  The label and text are copied. */
+SENTIMENT_API int sentiment_trainer_add(sentiment_trainer *t, const char *label,
+                                        size_t label_len, const char *text,
+                                        size_t text_len, sentiment_error *err);
+
+/* Adds every example of a corpus file (see sentiment_reader_open() and
+ * sentiment_parse_example()); blank lines are skipped.  A malformed line
+ * fails the call with its file name and line number in the message. */
+SENTIMENT_API int sentiment_trainer_add_file(sentiment_trainer *t,
+                                             const char *path,
+                                             sentiment_error *err);
+
+/* The number of examples added so far. */
+SENTIMENT_API size_t sentiment_trainer_example_count(const sentiment_trainer *t);
+
+typedef enum sentiment_stage {
+    SENTIMENT_STAGE_FEATURES = 0, /* turning texts into features */
+    SENTIMENT_STAGE_EPOCH = 1     /* an epoch has ended */
+} sentiment_stage;
+
+/* What a progress callback is told.  Fields are only ever added at the end. */
+typedef struct sentiment_progress {
+    int stage;                  /* a sentiment_stage */
+    unsigned epoch;             /* 1-based; 0 during SENTIMENT_STAGE_FEATURES */
+    unsigned epochs;            /* epochs planned */
+    double loss;                /* mean training loss of the epoch */
+    double valid_accuracy;      /* accuracy on the held-out examples, or -1 */
+    double elapsed;             /* seconds since training started */
+    size_t train_examples;
+    size_t valid_examples;
+    int best;                   /* 1 when this epoch is the best so far */
+} sentiment_progress;
+
+/* Return non-zero to cancel training (it then fails with
+ * SENTIMENT_ERR_CANCELLED). */
+typedef int (*sentiment_progress_fn)(const sentiment_progress *p, void *user);
+
+SENTIMENT_API void sentiment_trainer_set_progress(sentiment_trainer *t,
+                                                  sentiment_progress_fn fn,
+                                                  void *user);
+
+/*
+ * Trains a model on the examples added.  The weights of the epoch with the
+ * best validation accuracy are kept.  On success *OUT is a new model that
+ * the caller frees.
+ */
+SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
+                                          sentiment_model **out,
+                                          sentiment_error *err);
+
+/* ------------------------------------------------------------------------
+ * Evaluation
+ * ------------------------------------------------------------------------ */
+
+typedef struct sentiment_eval sentiment_eval;
+
+/* Counts predictions against truth for a model's labels. */
+SENTIMENT_API int sentiment_eval_create(sentiment_eval **out,
+                                        const sentiment_model *model,
+                                        sentiment_error *err);
+SENTIMENT_API void sentiment_eval_free(sentiment_eval *e);
+
+/* Records one prediction; both are label indices of the model. */
+SENTIMENT_API int sentiment_eval_add(sentiment_eval *e, size_t truth,
+                                     size_t predicted, sentiment_error *err);
+
+/* The fraction of predictions that were right (0 when none was added). */
+SENTIMENT_API double sentiment_eval_accuracy(const sentiment_eval *e);
+
+/*
+ * A report for people: example count, accuracy, per-label precision, recall
+ * and F1, macro-F1 and the confusion matrix.  *OUT is a NUL-terminated
+ * string that the caller releases with free().
+ */
+SENTIMENT_API int sentiment_eval_report(const sentiment_eval *e, char **out,
+                                        sentiment_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SENTIMENT_H */

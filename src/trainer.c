@@ -1,0 +1,652 @@
+/*
+ * trainer.c - from labeled texts to a model.
+ *
+ * Examples are kept as raw text until training starts, so that every option
+ * (buckets, n-grams, ...) may be set in any order before and after adding
+ * them.  Training then turns all texts into sparse vectors once, holds out
+ * a validation share, and runs mini-batch Adam for a number of epochs,
+ * keeping the weights of the epoch that scored best on the held-out share.
+ * At the end batch normalization is folded into the first layer.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "model.h"
+#include "batchnorm.h"
+#include "optimizer.h"
+
+struct sentiment_trainer {
+    /* options */
+    uint32_t bucket_bits, ngrams, hidden, epochs, batch_size;
+    double learning_rate, validation;
+    int batchnorm;
+    uint64_t seed;
+
+    /* examples: text i is text[offset[i] .. offset[i+1]) */
+    char *text;
+    size_t text_len, text_cap;
+    size_t *offset;
+    uint32_t *label;
+    size_t count, cap;
+
+    /* label names, and a hash table from name to index */
+    char **names;
+    size_t name_count, names_cap;
+    uint32_t *table;        /* index + 1, or 0 for empty */
+    size_t table_size;
+
+    sentiment_progress_fn progress;
+    void *user;
+};
+
+int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
+{
+    sentiment_trainer *t;
+
+    if (out == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no place to put the trainer");
+    *out = NULL;
+    t = sn_calloc(1, sizeof *t);
+    if (t == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
+    t->bucket_bits = 20;
+    t->ngrams = 2;
+    t->hidden = 16;
+    t->epochs = 5;
+    t->batch_size = 128;
+    t->learning_rate = 0.002;
+    t->validation = 0.1;
+    t->batchnorm = 1;
+    t->seed = 1;
+    t->offset = sn_malloc(sizeof *t->offset);
+    if (t->offset == NULL) {
+        sn_free(t);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
+    }
+    t->offset[0] = 0;
+    *out = t;
+    return SENTIMENT_OK;
+}
+
+void sentiment_trainer_free(sentiment_trainer *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < t->name_count; i++)
+        sn_free(t->names[i]);
+    sn_free(t->names);
+    sn_free(t->table);
+    sn_free(t->text);
+    sn_free(t->offset);
+    sn_free(t->label);
+    sn_free(t);
+}
+
+void sentiment_trainer_set_progress(sentiment_trainer *t, sentiment_progress_fn fn,
+                                    void *user)
+{
+    if (t != NULL) {
+        t->progress = fn;
+        t->user = user;
+    }
+}
+
+size_t sentiment_trainer_example_count(const sentiment_trainer *t)
+{
+    return t ? t->count : 0;
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+static int parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
+                      unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_real(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v;
+
+    if (s == NULL || *s == '\0')
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *value,
+                          sentiment_error *err)
+{
+    unsigned long long u;
+    double d;
+
+    if (t == NULL || name == NULL || value == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, option or value");
+    if (strcmp(name, "buckets") == 0) {
+        if (parse_uint(value, 1ULL << SN_MIN_BUCKET_BITS, 1ULL << SN_MAX_BUCKET_BITS,
+                       &u) < 0 || (u & (u - 1)) != 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "buckets: '%s' is not a power of two from %d to %d", value,
+                           1 << SN_MIN_BUCKET_BITS, 1 << SN_MAX_BUCKET_BITS);
+        t->bucket_bits = 0;
+        while ((1ULL << t->bucket_bits) < u)
+            t->bucket_bits++;
+    } else if (strcmp(name, "ngrams") == 0) {
+        if (parse_uint(value, 1, SN_MAX_NGRAMS, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "ngrams: '%s' is not a whole number from 1 to %d", value,
+                           SN_MAX_NGRAMS);
+        t->ngrams = (uint32_t)u;
+    } else if (strcmp(name, "hidden") == 0) {
+        if (parse_uint(value, 1, SN_MAX_HIDDEN, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "hidden: '%s' is not a whole number from 1 to %d", value,
+                           SN_MAX_HIDDEN);
+        t->hidden = (uint32_t)u;
+    } else if (strcmp(name, "epochs") == 0) {
+        if (parse_uint(value, 1, 10000, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "epochs: '%s' is not a whole number from 1 to 10000", value);
+        t->epochs = (uint32_t)u;
+    } else if (strcmp(name, "batch-size") == 0) {
+        if (parse_uint(value, 1, 65536, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "batch-size: '%s' is not a whole number from 1 to 65536",
+                           value);
+        t->batch_size = (uint32_t)u;
+    } else if (strcmp(name, "learning-rate") == 0) {
+        if (parse_real(value, 1e-9, 100, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "learning-rate: '%s' is not a number from 1e-9 to 100", value);
+        t->learning_rate = d;
+    } else if (strcmp(name, "validation") == 0) {
+        if (parse_real(value, 0, 0.9, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "validation: '%s' is not a fraction from 0 to 0.9", value);
+        t->validation = d;
+    } else if (strcmp(name, "batchnorm") == 0) {
+        if (parse_uint(value, 0, 1, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID, "batchnorm: '%s' is not 0 or 1",
+                           value);
+        t->batchnorm = (int)u;
+    } else if (strcmp(name, "seed") == 0) {
+        if (parse_uint(value, 0, UINT64_MAX, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "seed: '%s' is not a non-negative whole number", value);
+        t->seed = u;
+    } else {
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "unknown training option '%s'", name);
+    }
+    return SENTIMENT_OK;
+}
+
+/* ---- examples ---------------------------------------------------------- */
+
+static uint64_t label_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
+    return h;
+}
+
+static int rehash(sentiment_trainer *t, size_t size)
+{
+    uint32_t *table = sn_calloc(size, sizeof *table);
+    if (table == NULL)
+        return -1;
+    for (size_t i = 0; i < t->name_count; i++) {
+        size_t h = label_hash(t->names[i], strlen(t->names[i])) & (size - 1);
+        while (table[h] != 0)
+            h = (h + 1) & (size - 1);
+        table[h] = (uint32_t)i + 1;
+    }
+    sn_free(t->table);
+    t->table = table;
+    t->table_size = size;
+    return 0;
+}
+
+/* The index of LABEL, added when new; -1 when memory runs out. */
+static long intern_label(sentiment_trainer *t, const char *label, size_t len)
+{
+    size_t h;
+    char *copy;
+
+    if (t->table_size == 0 && rehash(t, 16) < 0)
+        return -1;
+    h = label_hash(label, len) & (t->table_size - 1);
+    while (t->table[h] != 0) {
+        const char *name = t->names[t->table[h] - 1];
+        if (strlen(name) == len && memcmp(name, label, len) == 0)
+            return (long)t->table[h] - 1;
+        h = (h + 1) & (t->table_size - 1);
+    }
+    if (t->name_count == t->names_cap) {
+        size_t cap = t->names_cap ? 2 * t->names_cap : 8;
+        char **names = sn_realloc_array(t->names, cap, sizeof *names);
+        if (names == NULL)
+            return -1;
+        t->names = names;
+        t->names_cap = cap;
+    }
+    copy = sn_malloc(len + 1);
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, label, len);
+    copy[len] = '\0';
+    t->names[t->name_count] = copy;
+    t->table[h] = (uint32_t)++t->name_count;
+    if (2 * t->name_count > t->table_size && rehash(t, 2 * t->table_size) < 0)
+        return -1; /* the label stays known; only the table did not grow */
+    return (long)t->name_count - 1;
+}
+
+int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_len,
+                          const char *text, size_t text_len, sentiment_error *err)
+{
+    long index;
+
+    if (t == NULL || label == NULL || (text == NULL && text_len > 0))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, label or text");
+    if (label_len == 0 || label_len > 1024 || memchr(label, '\0', label_len) ||
+        memchr(label, '\t', label_len) || memchr(label, '\n', label_len))
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       "a label must be 1 to 1024 bytes without TAB, newline or NUL");
+    if (t->count + 1 >= t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        size_t *offset = sn_realloc_array(t->offset, cap + 1, sizeof *offset);
+        if (offset == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        t->offset = offset;
+        uint32_t *labels = sn_realloc_array(t->label, cap, sizeof *labels);
+        if (labels == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        t->label = labels;
+        t->cap = cap;
+    }
+    if (t->text_len + text_len > t->text_cap) {
+        size_t cap = t->text_cap ? t->text_cap : 1 << 20;
+        while (cap < t->text_len + text_len)
+            cap *= 2;
+        char *p = sn_realloc(t->text, cap);
+        if (p == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        t->text = p;
+        t->text_cap = cap;
+    }
+    index = intern_label(t, label, label_len);
+    if (index < 0)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+    if (text_len > 0)
+        memcpy(t->text + t->text_len, text, text_len);
+    t->text_len += text_len;
+    t->label[t->count] = (uint32_t)index;
+    t->offset[++t->count] = t->text_len;
+    return SENTIMENT_OK;
+}
+
+int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
+                               sentiment_error *err)
+{
+    sentiment_reader *r;
+    const char *line;
+    size_t len;
+    int rc;
+
+    if (t == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer");
+    rc = sentiment_reader_open(&r, path, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    while ((rc = sentiment_reader_next(r, &line, &len, err)) == SENTIMENT_OK &&
+           line != NULL) {
+        sentiment_example ex;
+        sentiment_error detail;
+        if (len == 0)
+            continue;
+        rc = sentiment_parse_example(line, len, &ex, &detail);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_trainer_add(t, ex.label, ex.label_len, ex.text,
+                                       ex.text_len, &detail);
+        if (rc != SENTIMENT_OK) {
+            sn_fail(err, rc, "%s:%lu: %s", path, sentiment_reader_line_number(r),
+                    detail.message);
+            break;
+        }
+    }
+    sentiment_reader_free(r);
+    return rc;
+}
+
+/* ---- training ---------------------------------------------------------- */
+
+/* All examples as sparse vectors, rows of a CSR matrix. */
+typedef struct dataset {
+    size_t *start;          /* count + 1 */
+    uint32_t *index;
+    float *value;
+    size_t nnz, cap;
+} dataset;
+
+static void dataset_release(dataset *d)
+{
+    sn_free(d->start);
+    sn_free(d->index);
+    sn_free(d->value);
+}
+
+static int featurize(const sentiment_trainer *t, const sn_tokenizer_settings *ts,
+                     const sn_vectorizer_settings *vs, dataset *d,
+                     sentiment_error *err)
+{
+    sn_tokenizer tk;
+    sn_features f;
+    int rc = SENTIMENT_OK;
+
+    memset(d, 0, sizeof *d);
+    sn_tokenizer_init(&tk);
+    sn_features_init(&f);
+    d->start = sn_malloc_array(t->count + 1, sizeof *d->start);
+    if (d->start == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for features");
+    d->start[0] = 0;
+    for (size_t i = 0; i < t->count && rc == SENTIMENT_OK; i++) {
+        rc = sn_tokenize(&tk, ts, t->text + t->offset[i],
+                         t->offset[i + 1] - t->offset[i], err);
+        if (rc == SENTIMENT_OK)
+            rc = sn_vectorize(vs, &tk, &f, err);
+        if (rc != SENTIMENT_OK)
+            break;
+        if (d->nnz + f.count > d->cap) {
+            size_t cap = d->cap ? d->cap : 1 << 16;
+            while (cap < d->nnz + f.count)
+                cap *= 2;
+            uint32_t *index = sn_realloc_array(d->index, cap, sizeof *index);
+            if (index != NULL)
+                d->index = index;
+            float *value = index ? sn_realloc_array(d->value, cap, sizeof *value) : NULL;
+            if (value == NULL) {
+                rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for features");
+                break;
+            }
+            d->value = value;
+            d->cap = cap;
+        }
+        memcpy(d->index + d->nnz, f.index, f.count * sizeof *f.index);
+        memcpy(d->value + d->nnz, f.value, f.count * sizeof *f.value);
+        d->nnz += f.count;
+        d->start[i + 1] = d->nnz;
+    }
+    sn_tokenizer_release(&tk);
+    sn_features_release(&f);
+    return rc;
+}
+
+static sn_sparse row_of(const dataset *d, size_t i)
+{
+    sn_sparse x;
+    x.index = d->index + d->start[i];
+    x.value = d->value + d->start[i];
+    x.count = d->start[i + 1] - d->start[i];
+    return x;
+}
+
+static void shuffle(size_t *a, size_t n, uint64_t *rng)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = sn_rng_below(rng, i);
+        size_t tmp = a[i - 1];
+        a[i - 1] = a[j];
+        a[j] = tmp;
+    }
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Everything a training run allocates, released in one place. */
+typedef struct run {
+    dataset data;
+    size_t *order;          /* training examples first, then validation */
+    uint32_t *labels;       /* per example, in sorted-label numbering */
+    uint32_t *batch_labels;
+    sn_sparse *batch;
+    float *probs;
+    unsigned char *seen;    /* per bucket: occurs in a training example */
+    sn_network net, best;
+    sn_gradients grad;
+    sn_workspace ws;
+    sn_adam adam;
+} run;
+
+static void run_release(run *r)
+{
+    dataset_release(&r->data);
+    sn_free(r->order);
+    sn_free(r->labels);
+    sn_free(r->batch_labels);
+    sn_free(r->batch);
+    sn_free(r->probs);
+    sn_free(r->seen);
+    sn_network_release(&r->net);
+    sn_network_release(&r->best);
+    sn_gradients_release(&r->grad);
+    sn_workspace_release(&r->ws);
+    sn_adam_release(&r->adam);
+}
+
+static double validate(run *r, size_t from, size_t to)
+{
+    const size_t c = r->net.outputs;
+    size_t right = 0;
+
+    for (size_t i = from; i < to; i += r->ws.batch_cap) {
+        size_t n = to - i < r->ws.batch_cap ? to - i : r->ws.batch_cap;
+        for (size_t b = 0; b < n; b++)
+            r->batch[b] = row_of(&r->data, r->order[i + b]);
+        sn_network_predict(&r->net, &r->ws, r->batch, n, r->probs);
+        for (size_t b = 0; b < n; b++) {
+            const float *p = r->probs + b * c;
+            size_t best = 0;
+            for (size_t k = 1; k < c; k++)
+                if (p[k] > p[best])
+                    best = k;
+            right += best == r->labels[r->order[i + b]];
+        }
+    }
+    return to > from ? (double)right / (double)(to - from) : -1;
+}
+
+int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
+                            sentiment_error *err)
+{
+    run r;
+    sn_tokenizer_settings ts;
+    sn_vectorizer_settings vs;
+    sentiment_progress progress;
+    sentiment_model *model = NULL;
+    uint32_t *remap = NULL;
+    char **sorted = NULL;
+    uint64_t rng;
+    size_t n_valid, n_train, cap, nbatches;
+    double start = sn_now(), best_acc = -1;
+    int rc;
+
+    if (t == NULL || out == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer or no place for the model");
+    *out = NULL;
+    if (t->count < 2)
+        return sn_fail(err, SENTIMENT_ERR_DATA,
+                       "%zu training examples; at least 2 are needed", t->count);
+    if (t->name_count < 2)
+        return sn_fail(err, SENTIMENT_ERR_DATA,
+                       "all examples have the label '%s'; at least 2 labels are needed",
+                       t->names[0]);
+
+    memset(&r, 0, sizeof r);
+    sn_tokenizer_settings_default(&ts);
+    sn_vectorizer_settings_default(&vs);
+    vs.bucket_bits = t->bucket_bits;
+    vs.ngrams = t->ngrams;
+    rng = t->seed;
+
+    memset(&progress, 0, sizeof progress);
+    progress.stage = SENTIMENT_STAGE_FEATURES;
+    progress.epochs = t->epochs;
+    progress.valid_accuracy = -1;
+
+    /* Labels in sorted order: a model does not depend on corpus order. */
+    sorted = sn_malloc_array(t->name_count, sizeof *sorted);
+    remap = sn_malloc_array(t->name_count, sizeof *remap);
+    if (sorted == NULL || remap == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+        goto out;
+    }
+    memcpy(sorted, t->names, t->name_count * sizeof *sorted);
+    qsort(sorted, t->name_count, sizeof *sorted, cmp_names);
+    for (size_t i = 0; i < t->name_count; i++)
+        for (size_t k = 0; k < t->name_count; k++)
+            if (sorted[k] == t->names[i])
+                remap[i] = (uint32_t)k;
+
+    n_valid = (size_t)(t->validation * (double)t->count);
+    if (n_valid >= t->count)
+        n_valid = t->count - 1;
+    n_train = t->count - n_valid;
+    cap = 2 * (size_t)t->batch_size;
+    if (cap < 256)
+        cap = 256;
+
+    r.order = sn_malloc_array(t->count, sizeof *r.order);
+    r.labels = sn_malloc_array(t->count, sizeof *r.labels);
+    r.batch_labels = sn_malloc_array(cap, sizeof *r.batch_labels);
+    r.batch = sn_malloc_array(cap, sizeof *r.batch);
+    r.probs = sn_malloc_array(cap, t->name_count * sizeof *r.probs);
+    r.seen = sn_calloc((size_t)1 << t->bucket_bits, 1);
+    if (!r.order || !r.labels || !r.batch_labels || !r.batch || !r.probs || !r.seen) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for training");
+        goto out;
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        r.order[i] = i;
+        r.labels[i] = remap[t->label[i]];
+    }
+
+    if (t->progress && t->progress(&progress, t->user)) {
+        rc = sn_fail(err, SENTIMENT_ERR_CANCELLED, "training cancelled");
+        goto out;
+    }
+    rc = featurize(t, &ts, &vs, &r.data, err);
+    if (rc != SENTIMENT_OK)
+        goto out;
+
+    shuffle(r.order, t->count, &rng);
+    for (size_t i = 0; i < n_train; i++) {
+        sn_sparse x = row_of(&r.data, r.order[i]);
+        for (size_t k = 0; k < x.count; k++)
+            r.seen[x.index[k]] = 1;
+    }
+
+    if ((rc = sn_network_alloc(&r.net, UINT32_C(1) << t->bucket_bits, t->hidden,
+                               (uint32_t)t->name_count, t->batchnorm, err)) ||
+        (rc = sn_network_alloc(&r.best, r.net.inputs, r.net.hidden, r.net.outputs,
+                               t->batchnorm, err)) ||
+        (rc = sn_gradients_alloc(&r.grad, &r.net, err)) ||
+        (rc = sn_workspace_alloc(&r.ws, &r.net, cap, err)) ||
+        (rc = sn_adam_alloc(&r.adam, &r.net, (float)t->learning_rate, err)))
+        goto out;
+    sn_network_randomize(&r.net, &rng, 0.01f);
+
+    /* Batches of nearly equal size, none smaller than batch_size unless the
+     * data is: a tiny last batch would give batch normalization nothing to
+     * normalize with. */
+    nbatches = n_train / t->batch_size;
+    if (nbatches == 0)
+        nbatches = 1;
+    progress.stage = SENTIMENT_STAGE_EPOCH;
+    progress.train_examples = n_train;
+    progress.valid_examples = n_valid;
+    for (unsigned epoch = 1; epoch <= t->epochs; epoch++) {
+        double loss_sum = 0;
+
+        shuffle(r.order, n_train, &rng);
+        for (size_t k = 0; k < nbatches; k++) {
+            size_t from = k * n_train / nbatches, to = (k + 1) * n_train / nbatches;
+            double loss;
+            for (size_t b = from; b < to; b++) {
+                r.batch[b - from] = row_of(&r.data, r.order[b]);
+                r.batch_labels[b - from] = r.labels[r.order[b]];
+            }
+            rc = sn_network_gradient(&r.net, &r.ws, r.batch, r.batch_labels,
+                                     to - from, &r.grad, &loss, err);
+            if (rc != SENTIMENT_OK)
+                goto out;
+            sn_adam_step(&r.adam, &r.net, &r.grad);
+            if (r.net.batchnorm)
+                sn_bn_update_running(r.net.hidden, r.ws.mean, r.ws.var, 0.1f,
+                                     r.net.run_mean, r.net.run_var);
+            loss_sum += loss;
+        }
+        progress.epoch = epoch;
+        progress.loss = loss_sum / (double)nbatches;
+        progress.valid_accuracy = validate(&r, n_train, t->count);
+        progress.elapsed = sn_now() - start;
+        progress.best = progress.valid_accuracy > best_acc || n_valid == 0;
+        if (progress.best) {
+            best_acc = progress.valid_accuracy;
+            sn_network_copy(&r.best, &r.net);
+        }
+        if (t->progress && t->progress(&progress, t->user)) {
+            rc = sn_fail(err, SENTIMENT_ERR_CANCELLED, "training cancelled");
+            goto out;
+        }
+    }
+
+    model = sn_model_new();
+    if (model == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for the model");
+        goto out;
+    }
+    if ((rc = sn_model_set_labels(model, sorted, t->name_count, err)) != SENTIMENT_OK)
+        goto out;
+    model->tokenizer = ts;
+    model->vectorizer = vs;
+    model->trained_with_batchnorm = r.best.batchnorm;
+    sn_network_fold_batchnorm(&r.best);
+    /* Buckets no training example reached still hold their random start;
+     * they would only add noise to the texts that reach them. */
+    for (size_t i = 0; i < r.best.inputs; i++)
+        if (!r.seen[i])
+            memset(r.best.w1 + i * r.best.hidden, 0, r.best.hidden * sizeof(float));
+    model->net = r.best;
+    memset(&r.best, 0, sizeof r.best);
+    *out = model;
+    model = NULL;
+out:
+    sentiment_model_free(model);
+    run_release(&r);
+    sn_free(sorted);
+    sn_free(remap);
+    return rc;
+}
