@@ -1,0 +1,64 @@
+#!/bin/sh
+# Both programs end to end on the tiny corpus in tests/data.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+model="$WORK/tiny.model"
+fast="--epochs 40 --buckets 4096 --hidden 8 --validation 0 --quiet"
+
+expect_exit 0 "sentiment-train --help" $RUN "$TRAIN" --help
+expect_grep "Usage: sentiment-train" "$WORK/out" "train --help prints usage"
+expect_exit 0 "sentiment-classify --version" $RUN "$CLASSIFY" --version
+expect_grep "libsentiment" "$WORK/out" "classify --version names the library"
+
+expect_exit 0 "training on the tiny corpus" $RUN "$TRAIN" $fast -o "$model" "$DATA/tiny.tsv"
+[ -s "$model" ] && pass "model file written" || fail "no model file"
+[ -s "$WORK/err" ] && fail "--quiet training printed to stderr" || pass "--quiet is quiet"
+
+expect_exit 0 "training with progress" $RUN "$TRAIN" --epochs 3 --buckets 4096 -o "$WORK/p.model" "$DATA/tiny.tsv"
+expect_grep "epoch 3/3" "$WORK/err" "progress names each epoch"
+expect_grep "loss" "$WORK/err" "progress shows the loss"
+
+cut -f2 "$DATA/tiny.tsv" >"$WORK/texts"
+expect_exit 0 "classifying a file" $RUN "$CLASSIFY" -m "$model" "$WORK/texts"
+[ "$(wc -l <"$WORK/out")" -eq 40 ] && pass "one output line per input line" ||
+    fail "expected 40 lines, got $(wc -l <"$WORK/out")"
+bad=$(grep -cvE '^(neg|pos)	(0|1)\.[0-9]{4}$' "$WORK/out")
+[ "$bad" -eq 0 ] && pass "every line is LABEL<TAB>PROBABILITY" || fail "$bad malformed output lines"
+cut -f1 "$WORK/out" >"$WORK/predicted"
+right=$(cut -f1 "$DATA/tiny.tsv" | paste - "$WORK/predicted" | awk '$1 == $2' | wc -l)
+[ "$right" -ge 38 ] && pass "$right of 40 training texts right" || fail "only $right of 40 right"
+cp "$WORK/out" "$WORK/from_file"
+
+$RUN "$CLASSIFY" -m "$model" <"$WORK/texts" >"$WORK/out" 2>"$WORK/err"
+cmp -s "$WORK/out" "$WORK/from_file" && pass "stdin gives the same output" || fail "stdin output differs"
+gzip -c "$WORK/texts" >"$WORK/texts.gz"
+$RUN "$CLASSIFY" -m "$model" - <"$WORK/texts.gz" >"$WORK/out" 2>"$WORK/err"
+cmp -s "$WORK/out" "$WORK/from_file" && pass "gzip on stdin gives the same output" || fail "gzip output differs"
+
+printf 'great\n\n\r\nawful\n\0\001\377 junk\n' >"$WORK/odd"
+expect_exit 0 "classifying blank and binary lines" $RUN "$CLASSIFY" -m "$model" "$WORK/odd"
+[ "$(wc -l <"$WORK/out")" -eq 5 ] && pass "blank and binary lines still get an output line" ||
+    fail "expected 5 lines, got $(wc -l <"$WORK/out")"
+
+expect_exit 0 "evaluating" $RUN "$CLASSIFY" -m "$model" --evaluate "$DATA/tiny.tsv"
+expect_grep '^accuracy: 0\.9[5-9][0-9][0-9]$\|^accuracy: 1\.0000$' "$WORK/out" "training accuracy at least 0.95"
+expect_grep '^examples: 40$' "$WORK/out" "evaluation counts 40 examples"
+expect_grep 'confusion matrix' "$WORK/out" "evaluation prints a confusion matrix"
+expect_grep '^pos  *[01]\.[0-9]*  *[01]\.[0-9]*  *[01]\.[0-9]*  *20$' "$WORK/out" "per-label precision, recall, f1, support"
+
+sed 's/^\([a-z]*\)	/__label__\1 /' "$DATA/tiny.tsv" >"$WORK/fasttext.txt"
+expect_exit 0 "training on fastText-format lines" $RUN "$TRAIN" $fast -o "$WORK/ft.model" "$WORK/fasttext.txt"
+expect_exit 0 "evaluating fastText-format lines" $RUN "$CLASSIFY" -m "$WORK/ft.model" --evaluate "$WORK/fasttext.txt"
+expect_grep '^examples: 40$' "$WORK/out" "fastText format read whole"
+
+expect_exit 0 "training twice with one seed" $RUN "$TRAIN" $fast --seed 7 -o "$WORK/s1.model" "$DATA/tiny.tsv"
+$RUN "$TRAIN" $fast --seed 7 -o "$WORK/s2.model" "$DATA/tiny.tsv"
+cmp -s "$WORK/s1.model" "$WORK/s2.model" && pass "same seed, same model bytes" || fail "same seed gave different models"
+
+# Three labels, and a corpus read from stdin.
+awk -F'\t' 'NR % 3 == 0 { $1 = "meh" } { print $1 "\t" $2 }' "$DATA/tiny.tsv" >"$WORK/three.tsv"
+expect_exit 0 "training three labels from stdin" sh -c "$RUN '$TRAIN' $fast -o '$WORK/three.model' - <'$WORK/three.tsv'"
+expect_exit 0 "evaluating three labels" $RUN "$CLASSIFY" -m "$WORK/three.model" --evaluate "$WORK/three.tsv"
+expect_grep '^meh ' "$WORK/out" "report has the third label"
+
+finish
