@@ -86,8 +86,19 @@ const char *sentiment_reader_path(const sentiment_reader *r)
     return r ? r->path : NULL;
 }
 
+/* gzerror() puts the file name in front of its message; we add our own. */
+static const char *gz_message(gzFile gz, const char *path, int *zerr)
+{
+    const char *msg = gzerror(gz, zerr);
+    size_t n = strlen(path);
+
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+        msg += n + 2;
+    return msg;
+}
+
 /* Reads more input after the unread bytes, growing the buffer when a line
- * fills it.  Returns 0, or -1 with ERR set. */
+ * fills it.  Returns SENTIMENT_OK or the error code (with ERR set). */
 static int fill(sentiment_reader *r, sentiment_error *err)
 {
     int got;
@@ -113,14 +124,14 @@ static int fill(sentiment_reader *r, sentiment_error *err)
     }
     if (got < 0) {
         int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
+        const char *msg = gz_message(r->gz, r->path, &zerr);
         return sn_fail(err, SENTIMENT_ERR_IO, "%s:%lu: %s", r->path,
                        r->line_number + 1,
                        zerr == Z_ERRNO ? strerror(errno) : msg);
     }
     if (got == 0) {
         int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
+        const char *msg = gz_message(r->gz, r->path, &zerr);
         /* A gzip stream cut short reads as end of file with an error set. */
         if (zerr != Z_OK && zerr != Z_STREAM_END)
             return sn_fail(err, SENTIMENT_ERR_IO, "%s:%lu: %s", r->path,
@@ -128,7 +139,7 @@ static int fill(sentiment_reader *r, sentiment_error *err)
         r->eof = 1;
     }
     r->end += (size_t)got;
-    return 0;
+    return SENTIMENT_OK;
 }
 
 int sentiment_reader_next(sentiment_reader *r, const char **line, size_t *len,
@@ -147,8 +158,9 @@ int sentiment_reader_next(sentiment_reader *r, const char **line, size_t *len,
 
         if (nl == NULL && !r->eof) {
             scanned = r->end - r->start;
-            if (fill(r, err) < 0)
-                return err ? err->code : SENTIMENT_ERR_IO;
+            int rc = fill(r, err);
+            if (rc != SENTIMENT_OK)
+                return rc;
             continue;
         }
         if (nl == NULL && r->start == r->end)

@@ -189,8 +189,8 @@ SENTIMENT_API void sentiment_classifier_free(sentiment_classifier *c);
 /*
  * Classifies LEN bytes of TEXT (any bytes: invalid UTF-8 is replaced, NUL
  * bytes are spaces).  Writes the index of the most probable label to *LABEL
- * and, when PROBS is not NULL, the probability of every label to
- * PROBS[0 .. sentiment_model_label_count()-1].
+ * when LABEL is not NULL and, when PROBS is not NULL, the probability of
+ * every label to PROBS[0 .. sentiment_model_label_count()-1].
  */
 SENTIMENT_API int sentiment_classify(sentiment_classifier *c, const char *text,
                                      size_t len, size_t *label, float *probs,
@@ -267,8 +267,9 @@ SENTIMENT_API void sentiment_trainer_set_progress(sentiment_trainer *t,
 
 /*
  * Trains a model on the examples added.  The weights of the epoch with the
- * best validation accuracy are kept.  On success *OUT is a new model that
- * the caller frees.
+ * best validation accuracy are kept.  The model's labels are sorted by
+ * their bytes (strcmp), whatever the order of the examples.  On success
+ * *OUT is a new model that the caller frees.
  */
 SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
                                           sentiment_model **out,
@@ -280,7 +281,8 @@ SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
 
 typedef struct sentiment_eval sentiment_eval;
 
-/* Counts predictions against truth for a model's labels. */
+/* Counts predictions against truth for a model's labels.  MODEL must
+ * outlive the evaluation: the report reads its label names. */
 SENTIMENT_API int sentiment_eval_create(sentiment_eval **out,
                                         const sentiment_model *model,
                                         sentiment_error *err);

@@ -107,7 +107,7 @@ static int parse_uint(const char *s, unsigned long long lo, unsigned long long h
     char *end;
     unsigned long long v;
 
-    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+    if (s == NULL || !(*s >= '0' && *s <= '9'))
         return -1;
     errno = 0;
     v = strtoull(s, &end, 10);
@@ -122,7 +122,7 @@ static int parse_real(const char *s, double lo, double hi, double *out)
     char *end;
     double v;
 
-    if (s == NULL || *s == '\0')
+    if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.'))
         return -1;
     errno = 0;
     v = strtod(s, &end);

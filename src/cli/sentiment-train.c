@@ -144,8 +144,11 @@ int main(int argc, char **argv)
             goto out;
         }
         if (!state.quiet)
-            fprintf(stderr, "%s: %s: %zu examples\n", cli_program, argv[i],
-                    sentiment_trainer_example_count(trainer) - before);
+        {
+            size_t added = sentiment_trainer_example_count(trainer) - before;
+            fprintf(stderr, "%s: %s: %zu example%s\n", cli_program, argv[i], added,
+                    added == 1 ? "" : "s");
+        }
     }
     sentiment_trainer_set_progress(trainer, on_progress, &state);
     if (sentiment_trainer_train(trainer, &model, &err) != SENTIMENT_OK ||
