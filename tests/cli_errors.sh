@@ -41,6 +41,13 @@ head -c $((size / 2)) "$model" >"$WORK/half.model"
 expect_exit 1 "a truncated model" $RUN "$CLASSIFY" -m "$WORK/half.model" "$DATA/tiny.tsv"
 expect_grep "damaged model file" "$WORK/err" "the message says the model is damaged"
 
+# A gzip file cut short once made the reader retry forever.
+gzip -c "$DATA/tiny.tsv" | head -c 200 >"$WORK/cut.tsv.gz"
+expect_exit 1 "a truncated gzip corpus" timeout 20 $RUN "$TRAIN" -q -o "$WORK/m" "$WORK/cut.tsv.gz"
+expect_grep "cut.tsv.gz:[0-9]*: unexpected end of file" "$WORK/err" "the message names the file and says it ends early"
+expect_exit 1 "a directory as input" timeout 20 $RUN "$CLASSIFY" -m "$model" "$WORK"
+expect_grep "Is a directory" "$WORK/err" "the message says it is a directory"
+
 cp "$model" "$WORK/keep.model"
 expect_exit 1 "training into a missing directory" $RUN "$TRAIN" -q -o "$WORK/no/dir/m" "$DATA/tiny.tsv"
 if [ -w /dev/full ]; then
