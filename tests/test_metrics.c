@@ -1,0 +1,378 @@
+/*
+ * test_metrics.c - sentiment_eval: accuracy and the report for people.
+ *
+ * The expected numbers are worked out by hand from small confusion
+ * matrices; the report is read back line by line rather than compared
+ * whole, so that column widths may change without breaking the tests.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static sentiment_model *two;   /* labels neg, pos (trained on tiny.tsv) */
+static sentiment_model *three; /* labels neg, neu, pos */
+
+static int setup(void **state)
+{
+    static const char *const options[] = {
+        "buckets", "16", "hidden", "2", "epochs", "1", NULL};
+    sentiment_trainer *t;
+    sentiment_error err;
+
+    (void)state;
+    two = tu_train_tiny(options);
+    assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_set(t, "buckets", "16", &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_set(t, "epochs", "1", &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add(t, "pos", 3, "good", 4, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add(t, "neu", 3, "okay", 4, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add(t, "neg", 3, "bad", 3, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_train(t, &three, &err), SENTIMENT_OK);
+    sentiment_trainer_free(t);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sentiment_model_free(two);
+    sentiment_model_free(three);
+    return 0;
+}
+
+static sentiment_eval *new_eval(const sentiment_model *m)
+{
+    sentiment_eval *e = NULL;
+    sentiment_error err;
+
+    assert_int_equal(sentiment_eval_create(&e, m, &err), SENTIMENT_OK);
+    assert_non_null(e);
+    return e;
+}
+
+/* Adds COUNT predictions of PREDICTED for examples labeled TRUTH. */
+static void add_many(sentiment_eval *e, size_t truth, size_t predicted, int count)
+{
+    sentiment_error err;
+
+    for (int i = 0; i < count; i++)
+        assert_int_equal(sentiment_eval_add(e, truth, predicted, &err), SENTIMENT_OK);
+}
+
+/* Fills E from CONFUSION[truth][predicted] for L labels. */
+static void add_confusion(sentiment_eval *e, size_t L, const int confusion[][3])
+{
+    for (size_t t = 0; t < L; t++)
+        for (size_t p = 0; p < L; p++)
+            add_many(e, t, p, confusion[t][p]);
+}
+
+static char *report(const sentiment_eval *e)
+{
+    char *text = NULL;
+    sentiment_error err;
+
+    if (sentiment_eval_report(e, &text, &err) != SENTIMENT_OK)
+        fail_msg("report: %s", err.message);
+    assert_non_null(text);
+    return text;
+}
+
+/* The row of LABEL in the per-label table: precision, recall, F1, support. */
+static void label_row(const char *text, const char *label, double *p, double *r,
+                      double *f1, unsigned long long *support)
+{
+    const char *header = strstr(text, "precision");
+    const char *line;
+    size_t n = strlen(label);
+
+    assert_non_null(header);
+    line = strchr(header, '\n');
+    while (line != NULL && line[1] != '\0') {
+        line++;
+        if (strncmp(line, label, n) == 0 && line[n] == ' ') {
+            assert_int_equal(sscanf(line + n, "%lf %lf %lf %llu", p, r, f1, support), 4);
+            return;
+        }
+        line = strchr(line, '\n');
+    }
+    fail_msg("no row for label %s in\n%s", label, text);
+}
+
+/* Checks one row against values computed here; the report rounds to four
+ * places. */
+static void expect_row(const char *text, const char *label, double p, double r,
+                       unsigned long long support)
+{
+    double gp, gr, gf1, f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+    unsigned long long gs;
+
+    label_row(text, label, &gp, &gr, &gf1, &gs);
+    if (fabs(gp - p) > 5e-5 || fabs(gr - r) > 5e-5 || fabs(gf1 - f1) > 5e-5 || gs != support)
+        fail_msg("%s: precision %.4f recall %.4f f1 %.4f support %llu; expected "
+                 "%.4f %.4f %.4f %llu\n%s", label, gp, gr, gf1, gs, p, r, f1, support,
+                 text);
+}
+
+/* The value after "NAME: " in the report. */
+static double value_after(const char *text, const char *name)
+{
+    const char *at = strstr(text, name);
+    double v;
+
+    if (at == NULL)
+        fail_msg("no \"%s\" in\n%s", name, text);
+    assert_int_equal(sscanf(at + strlen(name), "%lf", &v), 1);
+    return v;
+}
+
+static void test_eval_accuracy_is_the_share_of_right_predictions(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+
+    (void)state;
+    assert_true(sentiment_eval_accuracy(e) == 0); /* none added yet */
+    add_many(e, 0, 0, 2);
+    add_many(e, 1, 1, 1);
+    add_many(e, 0, 1, 1);
+    assert_true(fabs(sentiment_eval_accuracy(e) - 0.75) < 1e-12);
+    add_many(e, 1, 0, 4);
+    assert_true(fabs(sentiment_eval_accuracy(e) - 3.0 / 8.0) < 1e-12);
+    sentiment_eval_free(e);
+    assert_true(sentiment_eval_accuracy(NULL) == 0);
+    sentiment_eval_free(NULL);
+}
+
+static void test_eval_report_states_count_and_accuracy(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    char *text;
+
+    (void)state;
+    /* neg right twice, pos right once, one neg taken for pos. */
+    add_many(e, 0, 0, 2);
+    add_many(e, 1, 1, 1);
+    add_many(e, 0, 1, 1);
+    text = report(e);
+    if (strstr(text, "accuracy: 0.7500") == NULL || strstr(text, "examples: 4") == NULL)
+        fail_msg("unexpected report\n%s", text);
+    free(text);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_report_gives_precision_recall_and_f1_per_label(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    char *text;
+
+    (void)state;
+    add_many(e, 0, 0, 2);
+    add_many(e, 1, 1, 1);
+    add_many(e, 0, 1, 1);
+    text = report(e);
+    /* neg: 2 of the 2 predicted neg are right, 2 of the 3 neg found.
+     * pos: 1 of the 2 predicted pos is right, the 1 pos found. */
+    expect_row(text, "neg", 1.0, 2.0 / 3.0, 3);
+    expect_row(text, "pos", 0.5, 1.0, 1);
+    assert_true(fabs(value_after(text, "macro-f1:") - (0.8 + 2.0 / 3.0) / 2) < 5e-5);
+    free(text);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_report_handles_three_labels(void **state)
+{
+    static const int confusion[3][3] = {
+        /* predicted: neg neu pos */
+        {3, 1, 0}, /* truly neg */
+        {1, 2, 1}, /* truly neu */
+        {1, 0, 4}, /* truly pos */
+    };
+    sentiment_eval *e;
+    char *text;
+    double f_neg = 2 * 0.6 * 0.75 / 1.35, f_neu = 2 * (2.0 / 3) * 0.5 / (2.0 / 3 + 0.5);
+
+    (void)state;
+    assert_string_equal(sentiment_model_label(three, 0), "neg");
+    assert_string_equal(sentiment_model_label(three, 1), "neu");
+    e = new_eval(three);
+    add_confusion(e, 3, confusion);
+    assert_true(fabs(sentiment_eval_accuracy(e) - 9.0 / 13.0) < 1e-12);
+    text = report(e);
+    assert_non_null(strstr(text, "examples: 13"));
+    assert_non_null(strstr(text, "accuracy: 0.6923"));
+    expect_row(text, "neg", 3.0 / 5, 3.0 / 4, 4);
+    expect_row(text, "neu", 2.0 / 3, 2.0 / 4, 4);
+    expect_row(text, "pos", 4.0 / 5, 4.0 / 5, 5);
+    assert_true(fabs(value_after(text, "macro-f1:") - (f_neg + f_neu + 0.8) / 3) < 5e-5);
+    free(text);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_report_prints_the_confusion_matrix(void **state)
+{
+    static const int confusion[3][3] = {{3, 1, 0}, {1, 2, 1}, {1, 0, 4}};
+    static const char *const names[3] = {"neg", "neu", "pos"};
+    sentiment_eval *e = new_eval(three);
+    char *text;
+    const char *at;
+
+    (void)state;
+    add_confusion(e, 3, confusion);
+    text = report(e);
+    at = strstr(text, "confusion matrix");
+    assert_non_null(at);
+    at = strchr(at, '\n') + 1; /* the title */
+    at = strchr(at, '\n') + 1; /* the column labels */
+    for (size_t t = 0; t < 3; t++) {
+        char name[16];
+        int row[3];
+        assert_int_equal(sscanf(at, "%15s %d %d %d", name, &row[0], &row[1], &row[2]), 4);
+        assert_string_equal(name, names[t]);
+        for (size_t p = 0; p < 3; p++)
+            assert_int_equal(row[p], confusion[t][p]);
+        at = strchr(at, '\n');
+        assert_non_null(at);
+        at++;
+    }
+    free(text);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_report_gives_zero_for_a_label_never_seen(void **state)
+{
+    sentiment_eval *e = new_eval(three);
+    char *text;
+
+    (void)state;
+    /* "neu" neither occurs nor is predicted: 0, not NaN. */
+    add_many(e, 0, 0, 3);
+    add_many(e, 2, 0, 1);
+    text = report(e);
+    expect_row(text, "neu", 0, 0, 0);
+    expect_row(text, "pos", 0, 0, 1);
+    expect_row(text, "neg", 0.75, 1, 3);
+    assert_null(strstr(text, "nan"));
+    free(text);
+    sentiment_eval_free(e);
+
+    /* An empty evaluation reports zeros. */
+    e = new_eval(two);
+    text = report(e);
+    assert_non_null(strstr(text, "examples: 0"));
+    assert_non_null(strstr(text, "accuracy: 0.0000"));
+    assert_null(strstr(text, "nan"));
+    free(text);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_add_rejects_label_indices_out_of_range(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_eval_add(e, 2, 0, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(err.code, SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add(e, 0, 2, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add(e, (size_t)-1, 0, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add(NULL, 0, 0, &err), SENTIMENT_ERR_INVALID);
+    /* Nothing was counted. */
+    add_many(e, 1, 1, 1);
+    assert_true(sentiment_eval_accuracy(e) == 1.0);
+    assert_int_equal(sentiment_eval_create(NULL, two, &err), SENTIMENT_ERR_INVALID);
+    {
+        sentiment_eval *none;
+        char *text;
+        assert_int_equal(sentiment_eval_create(&none, NULL, &err), SENTIMENT_ERR_INVALID);
+        assert_int_equal(sentiment_eval_report(NULL, &text, &err), SENTIMENT_ERR_INVALID);
+        assert_int_equal(sentiment_eval_report(e, NULL, &err), SENTIMENT_ERR_INVALID);
+    }
+    sentiment_eval_free(e);
+}
+
+static void test_eval_agrees_with_classifying_the_corpus(void **state)
+{
+    char path[4096];
+    tu_corpus c;
+    sentiment_eval *e = new_eval(two);
+    size_t right = 0;
+    char *text, expected[64];
+
+    (void)state;
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    for (size_t i = 0; i < c.count; i++) {
+        long truth = sentiment_model_find_label(two, c.label[i], strlen(c.label[i]));
+        size_t predicted = tu_classify(two, c.text[i], NULL);
+        sentiment_error err;
+        assert_true(truth >= 0);
+        assert_int_equal(sentiment_eval_add(e, (size_t)truth, predicted, &err), SENTIMENT_OK);
+        right += (size_t)truth == predicted;
+    }
+    assert_true(fabs(sentiment_eval_accuracy(e) - (double)right / (double)c.count) < 1e-12);
+    text = report(e);
+    snprintf(expected, sizeof expected, "accuracy: %.4f", (double)right / (double)c.count);
+    assert_non_null(strstr(text, expected));
+    free(text);
+    sentiment_eval_free(e);
+    tu_corpus_free(&c);
+}
+
+static void test_eval_fails_cleanly_when_memory_runs_out(void **state)
+{
+    unsigned long n;
+
+    (void)state;
+    for (n = 1;; n++) {
+        sentiment_eval *e = NULL;
+        sentiment_error err;
+        char *text = NULL;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_eval_create(&e, three, &err);
+        if (rc == SENTIMENT_OK) {
+            sn_alloc_fail_at = 0;
+            add_many(e, 0, 1, 2);
+            sn_alloc_fail_at = n;
+            rc = sentiment_eval_report(e, &text, &err);
+        }
+        sn_alloc_fail_at = 0;
+        sentiment_eval_free(e);
+        if (rc == SENTIMENT_OK) {
+            assert_non_null(strstr(text, "examples: 2"));
+            free(text);
+            break;
+        }
+        assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
+        assert_null(text);
+    }
+    assert_true(n > 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_eval_accuracy_is_the_share_of_right_predictions),
+        cmocka_unit_test(test_eval_report_states_count_and_accuracy),
+        cmocka_unit_test(test_eval_report_gives_precision_recall_and_f1_per_label),
+        cmocka_unit_test(test_eval_report_handles_three_labels),
+        cmocka_unit_test(test_eval_report_prints_the_confusion_matrix),
+        cmocka_unit_test(test_eval_report_gives_zero_for_a_label_never_seen),
+        cmocka_unit_test(test_eval_add_rejects_label_indices_out_of_range),
+        cmocka_unit_test(test_eval_agrees_with_classifying_the_corpus),
+        cmocka_unit_test(test_eval_fails_cleanly_when_memory_runs_out),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,826 @@
+/*
+ * test_modelfile.c - saving and loading models, and classifying with them.
+ *
+ * Every check of the model file reader has a broken file here: cut short,
+ * a bit flipped, a wrong version, a forged size, a value that is not a
+ * number.  Broken payloads are built by unpacking a real file, changing a
+ * few bytes and packing it again with correct checksums, so that the check
+ * under test, and not a checksum, is what rejects them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+#define HEADER_SIZE 40
+
+/* Models trained once and shared by the tests (see main). */
+static sentiment_model *trained;       /* buckets 4096, hidden 8 */
+static sentiment_model *small;         /* buckets 16, hidden 2: a small file */
+static sentiment_model *plain;         /* trained without batch normalization */
+static tu_corpus corpus;               /* tests/data/tiny.tsv */
+
+/* Texts beyond the corpus: empty, odd and broken input classifies too. */
+static const char *const extra_texts[] = {
+    "", "   ", "!!!", "wonderful", "awful awful awful", "caf\xC3\xA9 \xE2\x98\x85",
+    "\xFF\xFE broken \xC3", "A PERFECTLY FINE HOTEL, 10/10",
+};
+
+static int setup(void **state)
+{
+    static const char *const big_options[] = {
+        "buckets", "4096", "epochs", "30", "hidden", "8", "validation", "0",
+        "batch-size", "8", NULL};
+    static const char *const small_options[] = {
+        "buckets", "16", "hidden", "2", "epochs", "3", "validation", "0", NULL};
+    static const char *const plain_options[] = {
+        "buckets", "1024", "hidden", "4", "epochs", "5", "batchnorm", "0", NULL};
+    char path[4096];
+
+    (void)state;
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&corpus, path);
+    trained = tu_train_file(path, big_options);
+    small = tu_train_file(path, small_options);
+    plain = tu_train_file(path, plain_options);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sentiment_model_free(trained);
+    sentiment_model_free(small);
+    sentiment_model_free(plain);
+    tu_corpus_free(&corpus);
+    return 0;
+}
+
+/* The bytes of M as saved to a file; the caller frees them. */
+static unsigned char *model_bytes(const sentiment_model *m, size_t *size)
+{
+    char path[4096];
+    unsigned char *data;
+
+    tu_save_temp(m, path, sizeof path);
+    data = tu_read_file(path, size);
+    unlink(path);
+    return data;
+}
+
+/* Checks that A and B classify TEXT alike: same label, bitwise equal
+ * probabilities. */
+static void expect_same_classification(sentiment_classifier *a, sentiment_classifier *b,
+                                       size_t labels, const char *text)
+{
+    float pa[8], pb[8];
+    size_t la, lb;
+    sentiment_error err;
+
+    assert_true(labels <= 8);
+    assert_int_equal(sentiment_classify(a, text, strlen(text), &la, pa, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_classify(b, text, strlen(text), &lb, pb, &err), SENTIMENT_OK);
+    if (la != lb || memcmp(pa, pb, labels * sizeof *pa) != 0)
+        fail_msg("\"%s\": label %zu (p %.9g) before, %zu (p %.9g) after", text, la,
+                 (double)pa[la], lb, (double)pb[lb]);
+}
+
+static void expect_same_model(const sentiment_model *a, const sentiment_model *b)
+{
+    sentiment_classifier *ca, *cb;
+    sentiment_error err;
+    size_t labels = sentiment_model_label_count(a);
+
+    assert_int_equal(sentiment_model_label_count(b), labels);
+    for (size_t k = 0; k < labels; k++)
+        assert_string_equal(sentiment_model_label(a, k), sentiment_model_label(b, k));
+    assert_int_equal(sentiment_classifier_create(&ca, a, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_classifier_create(&cb, b, &err), SENTIMENT_OK);
+    for (size_t i = 0; i < corpus.count; i++)
+        expect_same_classification(ca, cb, labels, corpus.text[i]);
+    for (size_t i = 0; i < sizeof extra_texts / sizeof extra_texts[0]; i++)
+        expect_same_classification(ca, cb, labels, extra_texts[i]);
+    sentiment_classifier_free(ca);
+    sentiment_classifier_free(cb);
+}
+
+static void test_model_round_trip_classifies_every_text_identically(void **state)
+{
+    const sentiment_model *models[] = {trained, small, plain};
+    char path[4096];
+
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        sentiment_model *loaded;
+        sentiment_error err;
+        tu_save_temp(models[i], path, sizeof path);
+        if (sentiment_model_load(&loaded, path, &err) != SENTIMENT_OK)
+            fail_msg("load %s: %s", path, err.message);
+        expect_same_model(models[i], loaded);
+        sentiment_model_free(loaded);
+        unlink(path);
+    }
+}
+
+static void test_model_saved_again_after_loading_is_byte_identical(void **state)
+{
+    sentiment_model *loaded;
+    sentiment_error err;
+    unsigned char *first, *second;
+    size_t n1, n2;
+
+    (void)state;
+    first = model_bytes(trained, &n1);
+    assert_int_equal(sentiment_model_load_buffer(&loaded, first, n1, &err), SENTIMENT_OK);
+    second = model_bytes(loaded, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(first, second, n1);
+    assert_memory_equal(first, "SNTMODEL", 8);
+    sentiment_model_free(loaded);
+    free(first);
+    free(second);
+}
+
+static void test_model_load_buffer_equals_load_from_file(void **state)
+{
+    sentiment_model *from_file, *from_buffer;
+    sentiment_error err;
+    char path[4096];
+    unsigned char *data;
+    size_t size;
+
+    (void)state;
+    tu_save_temp(trained, path, sizeof path);
+    data = tu_read_file(path, &size);
+    assert_int_equal(sentiment_model_load(&from_file, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_model_load_buffer(&from_buffer, data, size, &err),
+                     SENTIMENT_OK);
+    /* The buffer is not kept: overwrite it before classifying. */
+    memset(data, 0xA5, size);
+    free(data);
+    expect_same_model(from_file, from_buffer);
+    sentiment_model_free(from_file);
+    sentiment_model_free(from_buffer);
+    unlink(path);
+}
+
+static void test_model_keeps_labels_and_finds_them_by_name(void **state)
+{
+    (void)state;
+    assert_int_equal(sentiment_model_label_count(trained), 2);
+    assert_string_equal(sentiment_model_label(trained, 0), "neg");
+    assert_string_equal(sentiment_model_label(trained, 1), "pos");
+    assert_null(sentiment_model_label(trained, 2));
+    assert_int_equal(sentiment_model_find_label(trained, "pos", 3), 1);
+    assert_int_equal(sentiment_model_find_label(trained, "neg", 3), 0);
+    assert_int_equal(sentiment_model_find_label(trained, "po", 2), -1);
+    assert_int_equal(sentiment_model_find_label(trained, "posx", 3), 1);
+    assert_int_equal(sentiment_model_find_label(trained, "positive", 8), -1);
+    assert_int_equal(sentiment_model_find_label(trained, NULL, 0), -1);
+    assert_int_equal(sentiment_model_label_count(NULL), 0);
+    assert_null(sentiment_model_label(NULL, 0));
+    sentiment_model_free(NULL);
+    sentiment_classifier_free(NULL);
+}
+
+static void test_classify_accepts_null_label_or_probabilities(void **state)
+{
+    sentiment_classifier *c;
+    sentiment_error err;
+    float probs[2];
+    size_t label, again;
+
+    (void)state;
+    assert_int_equal(sentiment_classifier_create(&c, trained, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_classify(c, "great", 5, &label, NULL, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_classify(c, "great", 5, NULL, probs, &err), SENTIMENT_OK);
+    assert_true(fabsf(probs[0] + probs[1] - 1) < 1e-6f);
+    assert_int_equal(sentiment_classify(c, "great", 5, &again, probs, &err), SENTIMENT_OK);
+    assert_int_equal(again, label);
+    assert_true(probs[label] >= probs[1 - label]);
+    /* No text at all is an empty text; a NULL text with a length is not. */
+    assert_int_equal(sentiment_classify(c, NULL, 0, &label, probs, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_classify(c, NULL, 3, &label, probs, &err),
+                     SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_classify(NULL, "x", 1, &label, probs, &err),
+                     SENTIMENT_ERR_INVALID);
+    sentiment_classifier_free(c);
+    assert_int_equal(sentiment_classifier_create(&c, NULL, &err), SENTIMENT_ERR_INVALID);
+}
+
+/* Loads SIZE bytes of DATA from a copy of exactly that size, so that a read
+ * past the end is caught by the memory checkers. */
+static int load_exact(const unsigned char *data, size_t size, sentiment_error *err)
+{
+    unsigned char *copy = malloc(size ? size : 1);
+    sentiment_model *m = (sentiment_model *)&m;
+    int rc;
+
+    assert_non_null(copy);
+    memcpy(copy, data, size);
+    rc = sentiment_model_load_buffer(&m, copy, size, err);
+    free(copy);
+    if (rc != SENTIMENT_OK)
+        assert_null(m);
+    sentiment_model_free(rc == SENTIMENT_OK ? m : NULL);
+    return rc;
+}
+
+static void test_model_load_rejects_every_truncation(void **state)
+{
+    unsigned char *data;
+    size_t size;
+    char path[4096];
+
+    (void)state;
+    data = model_bytes(small, &size);
+    print_message("small model file: %zu bytes\n", size);
+    assert_true(size > HEADER_SIZE && size < 4096);
+    for (size_t len = 0; len < size; len++) {
+        sentiment_error err;
+        int rc;
+        memset(&err, 0, sizeof err);
+        rc = load_exact(data, len, &err);
+        if (rc != SENTIMENT_ERR_CORRUPT && rc != SENTIMENT_ERR_VERSION)
+            fail_msg("a file cut to %zu of %zu bytes gave status %d (%s)", len, size, rc,
+                     err.message);
+        assert_int_equal(err.code, rc);
+        assert_non_null(strstr(err.message, "(buffer)"));
+    }
+    assert_int_equal(load_exact(data, size, NULL), SENTIMENT_OK);
+
+    /* From a file, the message names it. */
+    tu_temp_path(path, sizeof path);
+    for (size_t len = 0; len < size; len += size / 7) {
+        sentiment_model *m;
+        sentiment_error err;
+        tu_write_file(path, data, len);
+        assert_int_equal(sentiment_model_load(&m, path, &err), SENTIMENT_ERR_CORRUPT);
+        assert_null(m);
+        assert_non_null(strstr(err.message, path));
+    }
+    unlink(path);
+    free(data);
+}
+
+static void test_model_load_rejects_every_single_bit_flip(void **state)
+{
+    size_t undetected = 0;
+
+    (void)state;
+    /* Several small models: where the compressed stream ends inside its
+     * last byte differs from one file to the next, and the unused bits of
+     * that byte must be covered as well. */
+    for (int seed = 1; seed <= 4; seed++) {
+        char seed_text[8];
+        const char *const options[] = {
+            "buckets", "16", "hidden", "2", "epochs", "3", "validation", "0",
+            "seed", seed_text, NULL};
+        sentiment_model *m;
+        unsigned char *data;
+        size_t size, first = 0, count = 0;
+
+        snprintf(seed_text, sizeof seed_text, "%d", seed);
+        m = tu_train_tiny(options);
+        data = model_bytes(m, &size);
+        for (size_t bit = 0; bit < 8 * size; bit++) {
+            sentiment_error err;
+            int rc;
+            data[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+            rc = load_exact(data, size, &err);
+            data[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+            if (rc == SENTIMENT_OK) {
+                if (count++ == 0)
+                    first = bit;
+                continue;
+            }
+            if (rc != SENTIMENT_ERR_CORRUPT && rc != SENTIMENT_ERR_VERSION)
+                fail_msg("flipping bit %zu gave status %d (%s)", bit, rc, err.message);
+            assert_int_equal(err.code, rc);
+        }
+        if (count > 0)
+            print_message("seed %d: %zu single-bit flips load without an error, the "
+                          "first is bit %zu of byte %zu of %zu\n", seed, count,
+                          first % 8, first / 8, size);
+        undetected += count;
+        assert_int_equal(load_exact(data, size, NULL), SENTIMENT_OK);
+        free(data);
+        sentiment_model_free(m);
+    }
+    if (undetected > 0)
+        fail_msg("%zu single-bit flips were not detected: the unused bits after the "
+                 "last deflate block are covered by no checksum", undetected);
+}
+
+static void test_model_load_says_when_a_file_is_not_a_model(void **state)
+{
+    static const char *const contents[] = {
+        "pos\tthis is a corpus, not a model file, and it is long enough\n",
+        "SNTMODE", /* shorter than the magic */
+        "",
+    };
+    char path[4096];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    for (size_t i = 0; i < sizeof contents / sizeof contents[0]; i++) {
+        sentiment_model *m;
+        sentiment_error err;
+        tu_write_file(path, contents[i], strlen(contents[i]));
+        assert_int_equal(sentiment_model_load(&m, path, &err), SENTIMENT_ERR_CORRUPT);
+        assert_null(m);
+        assert_int_equal(err.code, SENTIMENT_ERR_CORRUPT);
+        if (strstr(err.message, "not a libsentiment model") == NULL ||
+            strstr(err.message, path) == NULL)
+            fail_msg("unexpected message \"%s\"", err.message);
+    }
+    unlink(path);
+}
+
+static void test_model_load_names_a_missing_file(void **state)
+{
+    sentiment_model *m;
+    sentiment_error err;
+    char path[4096];
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/libsentiment-missing-dir/none.model", tu_tmpdir());
+    assert_int_equal(sentiment_model_load(&m, path, &err), SENTIMENT_ERR_IO);
+    assert_null(m);
+    assert_int_equal(err.code, SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, path));
+    /* A directory is no model either. */
+    assert_int_equal(sentiment_model_load(&m, tu_tmpdir(), &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, tu_tmpdir()));
+    assert_int_equal(sentiment_model_load(NULL, path, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_model_load(&m, NULL, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_model_load_buffer(&m, NULL, 10, &err), SENTIMENT_ERR_INVALID);
+}
+
+/* The names in DIR other than "." and "..", as a count; the first goes to
+ * NAME. */
+static size_t list_dir(const char *dir, char *name, size_t size)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n++ == 0)
+            snprintf(name, size, "%s", e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_model_save_replaces_a_file_without_leaving_temporaries(void **state)
+{
+    char dir[4096], path[4200], name[256], bad[4400];
+    sentiment_model *m;
+    sentiment_error err;
+    struct stat st;
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/model.bin", dir);
+    tu_write_file(path, "old contents", 12);
+    assert_int_equal(sentiment_model_save(small, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_model_save(trained, path, &err), SENTIMENT_OK);
+    assert_int_equal(list_dir(dir, name, sizeof name), 1);
+    assert_string_equal(name, "model.bin");
+    assert_int_equal(sentiment_model_load(&m, path, &err), SENTIMENT_OK);
+    expect_same_model(trained, m);
+    sentiment_model_free(m);
+    /* An ordinary file, readable as the umask allows, not mkstemp's 0600. */
+    {
+        mode_t mask = umask(022);
+        umask(mask);
+        assert_int_equal(stat(path, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+    }
+
+    /* A save that cannot happen leaves nothing behind and names the path. */
+    snprintf(bad, sizeof bad, "%s/no-such-dir/model.bin", dir);
+    assert_int_equal(sentiment_model_save(trained, bad, &err), SENTIMENT_ERR_IO);
+    assert_int_equal(err.code, SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, bad));
+    assert_int_equal(list_dir(dir, name, sizeof name), 1);
+    assert_int_equal(sentiment_model_save(NULL, path, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_model_save(trained, NULL, &err), SENTIMENT_ERR_INVALID);
+
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* ---- broken files with valid checksums ----------------------------------- */
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+        (uint32_t)p[3] << 24;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Recomputes the header's checksum after a change to the header. */
+static void seal_header(unsigned char *file)
+{
+    put32(file + 36, (uint32_t)crc32(0L, file, 36));
+}
+
+/* The payload of a model file, unpacked; the caller frees it. */
+static unsigned char *unpack(const unsigned char *file, size_t *len)
+{
+    uLongf n = (uLongf)get32(file + 16);
+    unsigned char *payload = malloc(n + 64);
+
+    assert_non_null(payload);
+    assert_int_equal(uncompress(payload, &n, file + HEADER_SIZE, get32(file + 24)), Z_OK);
+    *len = n;
+    return payload;
+}
+
+/* A model file holding PAYLOAD, with correct sizes and checksums. */
+static unsigned char *pack(const unsigned char *payload, size_t len, size_t *size)
+{
+    uLongf packed = compressBound((uLong)len);
+    unsigned char *file = malloc(HEADER_SIZE + packed);
+
+    assert_non_null(file);
+    assert_int_equal(compress2(file + HEADER_SIZE, &packed, payload, (uLong)len, 6), Z_OK);
+    memcpy(file, "SNTMODEL", 8);
+    put32(file + 8, 1);
+    put32(file + 12, 0);
+    put64(file + 16, len);
+    put64(file + 24, packed);
+    put32(file + 32, (uint32_t)crc32(0L, payload, (uInt)len));
+    seal_header(file);
+    *size = HEADER_SIZE + packed;
+    return file;
+}
+
+/* The body of the section TAG in PAYLOAD, and its length. */
+static unsigned char *section(unsigned char *payload, size_t len, const char *tag,
+                              size_t *body_len)
+{
+    size_t pos = 0;
+
+    while (pos + 12 <= len) {
+        uint64_t n = get32(payload + pos + 4) | (uint64_t)get32(payload + pos + 8) << 32;
+        if (memcmp(payload + pos, tag, 4) == 0) {
+            *body_len = (size_t)n;
+            return payload + pos + 12;
+        }
+        pos += 12 + (size_t)n;
+    }
+    fail_msg("no section %s", tag);
+    return NULL;
+}
+
+/* Loads FILE and expects CODE with WORDS in the message. */
+static void expect_load_error(const unsigned char *file, size_t size, int code,
+                              const char *words)
+{
+    sentiment_error err;
+    int rc;
+
+    memset(&err, 0, sizeof err);
+    rc = load_exact(file, size, &err);
+    if (rc != code || strstr(err.message, words) == NULL)
+        fail_msg("status %d \"%s\"; expected %d with \"%s\"", rc, err.message, code, words);
+}
+
+typedef void (*damage_fn)(unsigned char *payload, size_t *len);
+
+/* Damages the payload of the small model with DAMAGE, packs it with valid
+ * checksums and expects CODE and WORDS when loading it. */
+static void expect_damage_rejected(damage_fn damage, int code, const char *words)
+{
+    unsigned char *file, *payload, *broken;
+    size_t size, len, broken_size;
+
+    file = model_bytes(small, &size);
+    payload = unpack(file, &len);
+    damage(payload, &len);
+    broken = pack(payload, len, &broken_size);
+    expect_load_error(broken, broken_size, code, words);
+    free(broken);
+    free(payload);
+    free(file);
+}
+
+static void newer_tokenizer_rules(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "TOKN", &n), 2);
+}
+
+static void too_many_buckets(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "VECT", &n), 40);
+}
+
+static void ngrams_zero(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "VECT", &n) + 4, 0);
+}
+
+static void not_a_number_in_w1(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "W1  ", &n) + 8, 0x7FC00000); /* NaN */
+}
+
+static void infinity_in_dense(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "DENS", &n) + 4, 0x7F800000);
+}
+
+static void duplicate_label(unsigned char *p, size_t *len)
+{
+    size_t n;
+    unsigned char *s = section(p, *len, "LABL", &n);
+    /* count, then "neg", then "pos": make the second "neg" too. */
+    assert_int_equal(get32(s), 2);
+    assert_memory_equal(s + 4 + 4 + 3 + 4, "pos", 3);
+    memcpy(s + 4 + 4 + 3 + 4, "neg", 3);
+}
+
+static void label_with_a_tab(unsigned char *p, size_t *len)
+{
+    size_t n;
+    memcpy(section(p, *len, "LABL", &n) + 8, "n\tg", 3);
+}
+
+static void zero_labels(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "LABL", &n), 0);
+}
+
+static void wider_hidden_layer(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "NETW", &n) + 4, 3);
+}
+
+static void more_outputs_than_labels(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "NETW", &n) + 8, 3);
+}
+
+static void unknown_network_flag(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "NETW", &n) + 12, 6);
+}
+
+static void bytes_after_the_last_section(unsigned char *p, size_t *len)
+{
+    memcpy(p + *len, "JUNK", 4);
+    *len += 4;
+}
+
+static void last_section_missing(unsigned char *p, size_t *len)
+{
+    size_t n;
+    unsigned char *s = section(p, *len, "BNST", &n);
+    *len = (size_t)(s - 12 - p);
+}
+
+static void sections_swapped(unsigned char *p, size_t *len)
+{
+    size_t n;
+    memcpy(section(p, *len, "TOKN", &n) - 12, "VECT", 4);
+}
+
+static void test_model_load_rejects_damaged_payloads_with_valid_checksums(void **state)
+{
+    (void)state;
+    expect_damage_rejected(newer_tokenizer_rules, SENTIMENT_ERR_VERSION, "tokenizer");
+    expect_damage_rejected(too_many_buckets, SENTIMENT_ERR_CORRUPT, "buckets");
+    expect_damage_rejected(ngrams_zero, SENTIMENT_ERR_CORRUPT, "n-gram");
+    expect_damage_rejected(not_a_number_in_w1, SENTIMENT_ERR_CORRUPT, "not a finite number");
+    expect_damage_rejected(infinity_in_dense, SENTIMENT_ERR_CORRUPT, "not a finite number");
+    expect_damage_rejected(duplicate_label, SENTIMENT_ERR_CORRUPT, "twice");
+    expect_damage_rejected(label_with_a_tab, SENTIMENT_ERR_CORRUPT, "control character");
+    expect_damage_rejected(zero_labels, SENTIMENT_ERR_CORRUPT, "number of labels");
+    expect_damage_rejected(wider_hidden_layer, SENTIMENT_ERR_CORRUPT, "W1");
+    expect_damage_rejected(more_outputs_than_labels, SENTIMENT_ERR_CORRUPT, "labels");
+    expect_damage_rejected(unknown_network_flag, SENTIMENT_ERR_CORRUPT, "flags");
+    expect_damage_rejected(bytes_after_the_last_section, SENTIMENT_ERR_CORRUPT,
+                           "after the last section");
+    expect_damage_rejected(last_section_missing, SENTIMENT_ERR_CORRUPT, "BNST");
+    expect_damage_rejected(sections_swapped, SENTIMENT_ERR_CORRUPT, "expected section");
+}
+
+static void test_model_load_rejects_damaged_headers(void **state)
+{
+    unsigned char *file, *copy;
+    size_t size;
+
+    (void)state;
+    file = model_bytes(small, &size);
+    copy = malloc(size + 16);
+    assert_non_null(copy);
+
+    /* A newer format version, with a correct header checksum. */
+    memcpy(copy, file, size);
+    put32(copy + 8, 2);
+    seal_header(copy);
+    expect_load_error(copy, size, SENTIMENT_ERR_VERSION, "version 2");
+
+    memcpy(copy, file, size);
+    put32(copy + 12, 1);
+    seal_header(copy);
+    expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "flags");
+
+    /* A forged payload size must not make the reader allocate it. */
+    memcpy(copy, file, size);
+    put64(copy + 16, UINT64_C(1) << 40);
+    seal_header(copy);
+    expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "payload size");
+
+    memcpy(copy, file, size);
+    put64(copy + 16, 0);
+    seal_header(copy);
+    expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "payload size");
+
+    /* A payload size a little off: the data no longer unpacks to it. */
+    memcpy(copy, file, size);
+    put64(copy + 16, get32(file + 16) + 1);
+    seal_header(copy);
+    expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "compressed data");
+
+    /* The payload checksum is checked. */
+    memcpy(copy, file, size);
+    put32(copy + 32, get32(file + 32) ^ 0x10);
+    seal_header(copy);
+    expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "checksum");
+
+    /* Bytes after the data, and the header checksum itself. */
+    memcpy(copy, file, size);
+    memcpy(copy + size, "tail", 4);
+    expect_load_error(copy, size + 4, SENTIMENT_ERR_CORRUPT, "after the data");
+    memcpy(copy, file, size);
+    copy[36] ^= 1;
+    expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "header checksum");
+
+    /* And the file itself, untouched, still loads. */
+    expect_load_error(file, size, SENTIMENT_OK, "");
+    free(copy);
+    free(file);
+}
+
+/* ---- running out of memory ---------------------------------------------- */
+
+static void test_model_load_fails_cleanly_when_memory_runs_out(void **state)
+{
+    char path[4096];
+    unsigned long n;
+
+    (void)state;
+    tu_save_temp(trained, path, sizeof path);
+    for (n = 1;; n++) {
+        sentiment_model *m = NULL;
+        sentiment_error err;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_model_load(&m, path, &err);
+        sn_alloc_fail_at = 0;
+        if (rc == SENTIMENT_OK) {
+            assert_true(sn_alloc_count < n);
+            expect_same_model(trained, m);
+            sentiment_model_free(m);
+            break;
+        }
+        if (rc != SENTIMENT_ERR_NOMEM)
+            fail_msg("allocation %lu failing gave status %d (%s)", n, rc, err.message);
+        assert_null(m);
+    }
+    assert_true(n > 5);
+    unlink(path);
+}
+
+static void test_model_save_fails_cleanly_when_memory_runs_out(void **state)
+{
+    char dir[4096], path[4200], name[256];
+    unsigned long n;
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/model.bin", dir);
+    for (n = 1;; n++) {
+        sentiment_error err;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_model_save(small, path, &err);
+        sn_alloc_fail_at = 0;
+        if (rc == SENTIMENT_OK)
+            break;
+        assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
+        /* Nothing written, no temporary left. */
+        assert_int_equal(list_dir(dir, name, sizeof name), 0);
+    }
+    assert_true(n > 1);
+    assert_int_equal(list_dir(dir, name, sizeof name), 1);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_classify_fails_cleanly_when_memory_runs_out(void **state)
+{
+    const char *text = "The staff were friendly, the room was dirty. \xC3\x89t\xC3\xA9!";
+    float want[2], got[2];
+    size_t want_label = tu_classify(trained, text, want);
+    unsigned long n;
+
+    (void)state;
+    for (n = 1;; n++) {
+        sentiment_classifier *c = NULL;
+        sentiment_error err;
+        size_t label;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_classifier_create(&c, trained, &err);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_classify(c, text, strlen(text), &label, got, &err);
+        sn_alloc_fail_at = 0;
+        if (rc == SENTIMENT_OK) {
+            assert_true(sn_alloc_count < n);
+            assert_int_equal(label, want_label);
+            assert_memory_equal(got, want, sizeof want);
+            sentiment_classifier_free(c);
+            break;
+        }
+        assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
+        assert_int_equal(err.code, SENTIMENT_ERR_NOMEM);
+        /* A classifier that ran out of memory once still works. */
+        if (c != NULL) {
+            assert_int_equal(sentiment_classify(c, text, strlen(text), &label, got, &err),
+                             SENTIMENT_OK);
+            assert_memory_equal(got, want, sizeof want);
+        }
+        sentiment_classifier_free(c);
+    }
+    assert_true(n > 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_round_trip_classifies_every_text_identically),
+        cmocka_unit_test(test_model_saved_again_after_loading_is_byte_identical),
+        cmocka_unit_test(test_model_load_buffer_equals_load_from_file),
+        cmocka_unit_test(test_model_keeps_labels_and_finds_them_by_name),
+        cmocka_unit_test(test_classify_accepts_null_label_or_probabilities),
+        cmocka_unit_test(test_model_load_rejects_every_truncation),
+        cmocka_unit_test(test_model_load_rejects_every_single_bit_flip),
+        cmocka_unit_test(test_model_load_says_when_a_file_is_not_a_model),
+        cmocka_unit_test(test_model_load_names_a_missing_file),
+        cmocka_unit_test(test_model_save_replaces_a_file_without_leaving_temporaries),
+        cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
+        cmocka_unit_test(test_model_load_rejects_damaged_headers),
+        cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,686 @@
+/*
+ * test_trainer.c - sentiment_trainer: options, examples, training runs,
+ * progress and cancellation.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static sentiment_trainer *new_trainer(void)
+{
+    sentiment_trainer *t = NULL;
+    sentiment_error err;
+
+    assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
+    assert_non_null(t);
+    return t;
+}
+
+static void set(sentiment_trainer *t, const char *name, const char *value)
+{
+    sentiment_error err;
+
+    if (sentiment_trainer_set(t, name, value, &err) != SENTIMENT_OK)
+        fail_msg("%s=%s: %s", name, value, err.message);
+}
+
+static void add(sentiment_trainer *t, const char *label, const char *text)
+{
+    sentiment_error err;
+
+    if (sentiment_trainer_add(t, label, strlen(label), text, strlen(text), &err) !=
+        SENTIMENT_OK)
+        fail_msg("add %s: %s", label, err.message);
+}
+
+/* Expects NAME=VALUE to be refused with ERR_INVALID, naming the option. */
+static void expect_invalid(sentiment_trainer *t, const char *name, const char *value)
+{
+    sentiment_error err;
+    int rc;
+
+    memset(&err, 0, sizeof err);
+    rc = sentiment_trainer_set(t, name, value, &err);
+    if (rc != SENTIMENT_ERR_INVALID)
+        fail_msg("%s=\"%s\" gave status %d, expected SENTIMENT_ERR_INVALID", name,
+                 value, rc);
+    assert_int_equal(err.code, SENTIMENT_ERR_INVALID);
+    assert_non_null(strstr(err.message, name));
+}
+
+static void test_trainer_rejects_an_unknown_option(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    (void)state;
+    expect_invalid(t, "bucket", "16");
+    expect_invalid(t, "", "1");
+    expect_invalid(t, "Epochs", "1");
+    assert_int_equal(sentiment_trainer_set(t, NULL, "1", &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_set(t, "epochs", NULL, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_set(NULL, "epochs", "1", &err),
+                     SENTIMENT_ERR_INVALID);
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_accepts_only_powers_of_two_for_buckets(void **state)
+{
+    static const char *const bad[] = {
+        "1000", "0", "8", "134217728", "4097", "abc", "", " 16", "+16", "-16", "16x",
+        "1e4", "99999999999999999999999"};
+    sentiment_trainer *t = new_trainer();
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_invalid(t, "buckets", bad[i]);
+    set(t, "buckets", "16");
+    set(t, "buckets", "4096");
+    set(t, "buckets", "67108864");
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_checks_the_range_of_every_option(void **state)
+{
+    static const struct { const char *name, *bad[6], *good[4]; } cases[] = {
+        {"ngrams", {"0", "4", "-1", "2.5", NULL}, {"1", "2", "3", NULL}},
+        {"hidden", {"0", "1025", "x", NULL}, {"1", "16", "1024", NULL}},
+        {"epochs", {"0", "10001", "", NULL}, {"1", "10000", NULL}},
+        {"batch-size", {"0", "65537", NULL}, {"1", "65536", NULL}},
+        {"learning-rate", {"0", "-0.1", "101", "nan", "fast", NULL},
+         {"0.001", "1e-3", "100", NULL}},
+        {"validation", {"1.5", "-0.1", "0.95", "nan", "", NULL}, {"0", "0.5", "0.9", NULL}},
+        {"batchnorm", {"2", "-1", "yes", NULL}, {"0", "1", NULL}},
+        {"seed", {"-1", "18446744073709551616", "x", NULL},
+         {"0", "18446744073709551615", NULL}},
+    };
+    sentiment_trainer *t = new_trainer();
+
+    (void)state;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (size_t i = 0; cases[c].bad[i] != NULL; i++)
+            expect_invalid(t, cases[c].name, cases[c].bad[i]);
+        for (size_t i = 0; cases[c].good[i] != NULL; i++)
+            set(t, cases[c].name, cases[c].good[i]);
+    }
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_needs_two_examples_and_two_labels(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_model *m = (sentiment_model *)&m;
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_ERR_DATA);
+    assert_null(m);
+    add(t, "pos", "good");
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_ERR_DATA);
+    assert_int_equal(err.code, SENTIMENT_ERR_DATA);
+    add(t, "pos", "great");
+    add(t, "pos", "fine");
+    assert_int_equal(sentiment_trainer_example_count(t), 3);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_ERR_DATA);
+    assert_null(m);
+    assert_non_null(strstr(err.message, "pos"));
+    /* A second label makes it trainable. */
+    set(t, "buckets", "16");
+    set(t, "epochs", "1");
+    add(t, "neg", "bad");
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_model_label_count(m), 2);
+    sentiment_model_free(m);
+    assert_int_equal(sentiment_trainer_train(t, NULL, &err), SENTIMENT_ERR_INVALID);
+    sentiment_trainer_free(t);
+    sentiment_trainer_free(NULL);
+    assert_int_equal(sentiment_trainer_example_count(NULL), 0);
+}
+
+static void test_trainer_add_rejects_bad_labels(void **state)
+{
+    static const struct { const char *label; size_t len; } bad[] = {
+        {"", 0}, {"a\tb", 3}, {"a\nb", 3}, {"a\0b", 3}};
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char *long_label = malloc(1026);
+
+    (void)state;
+    assert_non_null(long_label);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sentiment_trainer_add(t, bad[i].label, bad[i].len, "x", 1, &err),
+                         SENTIMENT_ERR_INVALID);
+    memset(long_label, 'L', 1025);
+    assert_int_equal(sentiment_trainer_add(t, long_label, 1025, "x", 1, &err),
+                     SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_add(t, NULL, 0, "x", 1, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_add(t, "ok", 2, NULL, 1, &err),
+                     SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_example_count(t), 0);
+    /* 1024 bytes is fine, and so is an empty text. */
+    assert_int_equal(sentiment_trainer_add(t, long_label, 1024, "x", 1, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add(t, "ok", 2, NULL, 0, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+    free(long_label);
+    sentiment_trainer_free(t);
+}
+
+/* The share of the corpus texts that M labels as the corpus does. */
+static double accuracy_on(const sentiment_model *m, const tu_corpus *c)
+{
+    size_t right = 0;
+
+    for (size_t i = 0; i < c->count; i++) {
+        size_t label = tu_classify(m, c->text[i], NULL);
+        right += strcmp(sentiment_model_label(m, label), c->label[i]) == 0;
+    }
+    return (double)right / (double)c->count;
+}
+
+static void test_trainer_fits_the_tiny_corpus(void **state)
+{
+    static const char *const options[] = {
+        "epochs", "40", "buckets", "4096", "validation", "0", "hidden", "8",
+        "batch-size", "8", NULL};
+    static const char *const without_batchnorm[] = {
+        "epochs", "40", "buckets", "4096", "validation", "0", "hidden", "8",
+        "batch-size", "8", "batchnorm", "0", NULL};
+    char path[4096];
+    tu_corpus c;
+    sentiment_model *m;
+    double acc;
+
+    (void)state;
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    assert_int_equal(c.count, 40);
+    m = tu_train_tiny(options);
+    acc = accuracy_on(m, &c);
+    print_message("training accuracy with batch normalization: %.3f\n", acc);
+    assert_true(acc >= 0.95);
+    sentiment_model_free(m);
+    m = tu_train_tiny(without_batchnorm);
+    acc = accuracy_on(m, &c);
+    print_message("training accuracy without: %.3f\n", acc);
+    assert_true(acc >= 0.95);
+    sentiment_model_free(m);
+    tu_corpus_free(&c);
+}
+
+static void test_trainer_fits_the_tiny_corpus_with_default_batches(void **state)
+{
+    /* The batch size left at its default of 128: the 40 examples make one
+     * batch per epoch. */
+    static const char *const options[] = {
+        "epochs", "40", "buckets", "4096", "validation", "0", "hidden", "8", NULL};
+    char path[4096];
+    tu_corpus c;
+    sentiment_model *m;
+    double acc;
+
+    (void)state;
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    m = tu_train_tiny(options);
+    acc = accuracy_on(m, &c);
+    print_message("training accuracy: %.3f\n", acc);
+    assert_true(acc >= 0.95);
+    sentiment_model_free(m);
+    tu_corpus_free(&c);
+}
+
+/* The bytes of the model trained on tiny.tsv with OPTIONS, saved. */
+static unsigned char *trained_bytes(const char *const *options, size_t *size)
+{
+    sentiment_model *m = tu_train_tiny(options);
+    char path[4096];
+    unsigned char *data;
+
+    tu_save_temp(m, path, sizeof path);
+    data = tu_read_file(path, size);
+    unlink(path);
+    sentiment_model_free(m);
+    return data;
+}
+
+static void test_trainer_gives_identical_files_for_the_same_seed(void **state)
+{
+    static const char *const seed7[] = {
+        "epochs", "5", "buckets", "1024", "hidden", "4", "seed", "7", NULL};
+    static const char *const seed8[] = {
+        "epochs", "5", "buckets", "1024", "hidden", "4", "seed", "8", NULL};
+    unsigned char *a, *b, *c;
+    size_t na, nb, nc;
+
+    (void)state;
+    a = trained_bytes(seed7, &na);
+    b = trained_bytes(seed7, &nb);
+    c = trained_bytes(seed8, &nc);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    assert_true(na != nc || memcmp(a, c, na) != 0);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_trainer_copies_what_it_is_given(void **state)
+{
+    sentiment_trainer *t1 = new_trainer(), *t2 = new_trainer();
+    sentiment_model *m1, *m2;
+    sentiment_error err;
+    char label[8], text[64];
+    char p1[4096], p2[4096];
+    unsigned char *d1, *d2;
+    size_t n1, n2;
+
+    (void)state;
+    for (int i = 0; i < 10; i++) {
+        snprintf(label, sizeof label, "%s", i % 2 ? "pos" : "neg");
+        snprintf(text, sizeof text, "%s text number %d", i % 2 ? "good" : "bad", i);
+        add(t1, label, text);
+        add(t2, i % 2 ? "pos" : "neg", text);
+        /* Overwritten right away: the trainer must hold its own copy. */
+        memset(label, 'X', sizeof label - 1);
+        memset(text, 'Y', sizeof text - 1);
+    }
+    set(t1, "buckets", "256");
+    set(t2, "buckets", "256");
+    assert_int_equal(sentiment_trainer_train(t1, &m1, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_train(t2, &m2, &err), SENTIMENT_OK);
+    tu_save_temp(m1, p1, sizeof p1);
+    tu_save_temp(m2, p2, sizeof p2);
+    d1 = tu_read_file(p1, &n1);
+    d2 = tu_read_file(p2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(d1, d2, n1);
+    free(d1);
+    free(d2);
+    unlink(p1);
+    unlink(p2);
+    sentiment_model_free(m1);
+    sentiment_model_free(m2);
+    sentiment_trainer_free(t1);
+    sentiment_trainer_free(t2);
+}
+
+/* What a progress callback saw. */
+typedef struct progress_log {
+    unsigned calls, epoch_calls, features_calls;
+    unsigned epochs[64];
+    unsigned planned;
+    size_t train_examples, valid_examples;
+    int out_of_order;       /* a FEATURES report after an epoch, or elapsed going back */
+    int bad_values;         /* a loss or accuracy out of range */
+    double last_elapsed;
+    int first_best;
+    unsigned cancel_at;     /* return non-zero at this epoch (0: never) */
+    int cancel_features;    /* return non-zero at the FEATURES stage */
+} progress_log;
+
+static int record_progress(const sentiment_progress *p, void *user)
+{
+    progress_log *log = user;
+
+    log->calls++;
+    if (p->stage == SENTIMENT_STAGE_FEATURES) {
+        log->features_calls++;
+        if (log->epoch_calls > 0 || p->epoch != 0)
+            log->out_of_order = 1;
+        return log->cancel_features;
+    }
+    assert_int_equal(p->stage, SENTIMENT_STAGE_EPOCH);
+    if (log->epoch_calls < 64)
+        log->epochs[log->epoch_calls] = p->epoch;
+    if (log->epoch_calls == 0)
+        log->first_best = p->best;
+    log->epoch_calls++;
+    log->planned = p->epochs;
+    log->train_examples = p->train_examples;
+    log->valid_examples = p->valid_examples;
+    if (!(isfinite(p->loss) && p->loss >= 0))
+        log->bad_values = 1;
+    if (p->valid_examples > 0 ? !(p->valid_accuracy >= 0 && p->valid_accuracy <= 1)
+                              : p->valid_accuracy != -1)
+        log->bad_values = 1;
+    if (p->elapsed < log->last_elapsed)
+        log->out_of_order = 1;
+    log->last_elapsed = p->elapsed;
+    return log->cancel_at != 0 && p->epoch == log->cancel_at;
+}
+
+/* Trains on tiny.tsv with OPTIONS and the progress LOG; returns the status. */
+static int train_with_progress(const char *const *options, progress_log *log)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_model *m = (sentiment_model *)&m;
+    sentiment_error err;
+    char path[4096];
+    int rc;
+
+    for (size_t i = 0; options[i] != NULL; i += 2)
+        set(t, options[i], options[i + 1]);
+    tu_tiny_path(path, sizeof path);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
+    sentiment_trainer_set_progress(t, record_progress, log);
+    rc = sentiment_trainer_train(t, &m, &err);
+    if (rc == SENTIMENT_OK) {
+        assert_non_null(m);
+    } else {
+        assert_null(m);
+        assert_int_equal(err.code, rc);
+    }
+    sentiment_model_free(rc == SENTIMENT_OK ? m : NULL);
+    sentiment_trainer_free(t);
+    return rc;
+}
+
+static void test_trainer_reports_progress_once_per_epoch(void **state)
+{
+    static const char *const options[] = {
+        "epochs", "6", "buckets", "256", "validation", "0.25", NULL};
+    static const char *const no_validation[] = {
+        "epochs", "3", "buckets", "256", "validation", "0", NULL};
+    progress_log log;
+
+    (void)state;
+    memset(&log, 0, sizeof log);
+    assert_int_equal(train_with_progress(options, &log), SENTIMENT_OK);
+    assert_int_equal(log.epoch_calls, 6);
+    assert_int_equal(log.features_calls, 1);
+    assert_int_equal(log.calls, 7);
+    for (unsigned i = 0; i < 6; i++)
+        assert_int_equal(log.epochs[i], i + 1);
+    assert_int_equal(log.planned, 6);
+    assert_int_equal(log.train_examples, 30);
+    assert_int_equal(log.valid_examples, 10);
+    assert_false(log.out_of_order);
+    assert_false(log.bad_values);
+    assert_true(log.first_best);
+
+    memset(&log, 0, sizeof log);
+    assert_int_equal(train_with_progress(no_validation, &log), SENTIMENT_OK);
+    assert_int_equal(log.epoch_calls, 3);
+    assert_int_equal(log.train_examples, 40);
+    assert_int_equal(log.valid_examples, 0);
+    assert_false(log.bad_values);
+}
+
+static void test_trainer_cancels_when_progress_returns_nonzero(void **state)
+{
+    static const char *const options[] = {"epochs", "10", "buckets", "256", NULL};
+    progress_log log;
+
+    (void)state;
+    memset(&log, 0, sizeof log);
+    log.cancel_at = 2;
+    assert_int_equal(train_with_progress(options, &log), SENTIMENT_ERR_CANCELLED);
+    assert_int_equal(log.epoch_calls, 2);
+
+    memset(&log, 0, sizeof log);
+    log.cancel_at = 10; /* even at the very last epoch */
+    assert_int_equal(train_with_progress(options, &log), SENTIMENT_ERR_CANCELLED);
+    assert_int_equal(log.epoch_calls, 10);
+
+    memset(&log, 0, sizeof log);
+    log.cancel_features = 1;
+    assert_int_equal(train_with_progress(options, &log), SENTIMENT_ERR_CANCELLED);
+    assert_int_equal(log.epoch_calls, 0);
+}
+
+static void test_trainer_add_file_names_file_and_line_of_a_bad_line(void **state)
+{
+    static const char corpus[] =
+        "pos\tgood\n\n__label__neg bad\nthis line has no label\npos\tlater\n";
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    tu_write_file(path, corpus, sizeof corpus - 1);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
+    assert_int_equal(err.code, SENTIMENT_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s:4: ", path);
+    if (strncmp(err.message, want, strlen(want)) != 0 || !strstr(err.message, "no label"))
+        fail_msg("message \"%s\" does not start with \"%s\" and say \"no label\"",
+                 err.message, want);
+    /* The lines before it were added; the blank line was skipped. */
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+
+    /* An empty label is reported the same way. */
+    tu_write_file(path, "pos\tok\n\tno label here\n", 23);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s:2: ", path);
+    assert_memory_equal(err.message, want, strlen(want));
+    unlink(path);
+
+    /* A missing file is an I/O error that names it. */
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, path));
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_add_file_skips_blank_lines(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char path[4096], tiny[4096];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    tu_write_file(path, "\r\npos\ta\n\n\nneg\tb\r\n\n", 18);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+    unlink(path);
+    /* A second file adds to the first. */
+    tu_tiny_path(tiny, sizeof tiny);
+    assert_int_equal(sentiment_trainer_add_file(t, tiny, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_example_count(t), 42);
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_sorts_the_labels_of_the_model(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_model *m;
+    sentiment_error err;
+
+    (void)state;
+    set(t, "buckets", "64");
+    set(t, "epochs", "2");
+    /* "pos" comes first in the data, "neg" first in the model. */
+    add(t, "pos", "good");
+    add(t, "pos", "nice");
+    add(t, "neg", "bad");
+    add(t, "neg", "awful");
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_model_label_count(m), 2);
+    assert_string_equal(sentiment_model_label(m, 0), "neg");
+    assert_string_equal(sentiment_model_label(m, 1), "pos");
+    assert_int_equal(sentiment_model_find_label(m, "neg", 3), 0);
+    sentiment_model_free(m);
+    /* By bytes: capitals before lower case, a prefix before its extensions. */
+    add(t, "posit", "great");
+    add(t, "Z", "meh");
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_model_label_count(m), 4);
+    assert_string_equal(sentiment_model_label(m, 0), "Z");
+    assert_string_equal(sentiment_model_label(m, 1), "neg");
+    assert_string_equal(sentiment_model_label(m, 2), "pos");
+    assert_string_equal(sentiment_model_label(m, 3), "posit");
+    sentiment_model_free(m);
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_learns_three_labels(void **state)
+{
+    static const char *const words[3][4] = {
+        {"awful", "terrible", "horrible", "dreadful"},
+        {"okay", "average", "ordinary", "mediocre"},
+        {"wonderful", "excellent", "superb", "brilliant"}};
+    static const char *const labels[3] = {"neg", "neu", "pos"};
+    sentiment_trainer *t = new_trainer();
+    sentiment_model *m;
+    sentiment_error err;
+    char text[128];
+    size_t right = 0, total = 0;
+
+    (void)state;
+    set(t, "buckets", "1024");
+    set(t, "epochs", "60");
+    set(t, "hidden", "8");
+    set(t, "validation", "0");
+    set(t, "batch-size", "8");
+    /* Added in the order pos, neg, neu. */
+    for (int i = 0; i < 12; i++)
+        for (int k = 2; k < 5; k++) {
+            snprintf(text, sizeof text, "the film was %s, really %s",
+                     words[k % 3][i % 4], words[k % 3][(i + 1) % 4]);
+            add(t, labels[k % 3], text);
+        }
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_model_label_count(m), 3);
+    for (size_t k = 0; k < 3; k++)
+        assert_string_equal(sentiment_model_label(m, k), labels[k]);
+    /* Each training text gets its own label back. */
+    for (size_t k = 0; k < 3; k++)
+        for (size_t w = 0; w < 4; w++) {
+            float probs[3];
+            snprintf(text, sizeof text, "the film was %s, really %s", words[k][w],
+                     words[k][(w + 1) % 4]);
+            right += tu_classify(m, text, probs) == k;
+            total++;
+            assert_true(fabsf(probs[0] + probs[1] + probs[2] - 1) < 1e-5f);
+        }
+    print_message("three labels: %zu of %zu right\n", right, total);
+    assert_true(right >= total - 1);
+    sentiment_model_free(m);
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_fails_cleanly_when_memory_runs_out(void **state)
+{
+    static const char *const texts[] = {
+        "good film", "bad film", "great acting", "awful plot", "lovely", "dreadful"};
+    unsigned long n;
+
+    (void)state;
+    for (n = 1;; n++) {
+        sentiment_trainer *t = NULL;
+        sentiment_model *m = NULL;
+        sentiment_error err;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_trainer_create(&t, &err);
+        if (rc == SENTIMENT_OK) {
+            static const char *const options[] = {
+                "buckets", "16", "hidden", "2", "epochs", "2", "validation", "0.34",
+                "batch-size", "2", NULL};
+            for (size_t i = 0; options[i] != NULL; i += 2)
+                if (sentiment_trainer_set(t, options[i], options[i + 1], &err))
+                    fail_msg("set %s: %s", options[i], err.message);
+            for (size_t i = 0; rc == SENTIMENT_OK && i < 6; i++)
+                rc = sentiment_trainer_add(t, i % 2 ? "neg" : "pos", 3, texts[i],
+                                           strlen(texts[i]), &err);
+        }
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_trainer_train(t, &m, &err);
+        sn_alloc_fail_at = 0;
+        sentiment_trainer_free(t);
+        if (rc == SENTIMENT_OK) {
+            assert_true(sn_alloc_count < n);
+            assert_int_equal(sentiment_model_label_count(m), 2);
+            sentiment_model_free(m);
+            break;
+        }
+        if (rc != SENTIMENT_ERR_NOMEM)
+            fail_msg("allocation %lu failing gave status %d (%s)", n, rc, err.message);
+        assert_null(m);
+    }
+    print_message("a small training run makes %lu allocations\n", n - 1);
+    assert_true(n > 20);
+}
+
+static void test_trainer_add_that_runs_out_of_memory_adds_no_label(void **state)
+{
+    unsigned long n;
+
+    (void)state;
+    /* The ninth label makes the trainer grow its label table as well. */
+    for (n = 1;; n++) {
+        sentiment_trainer *t = new_trainer();
+        sentiment_model *m;
+        sentiment_error err;
+        char label[8];
+        int rc;
+
+        set(t, "buckets", "16");
+        set(t, "epochs", "1");
+        for (int i = 0; i < 8; i++) {
+            snprintf(label, sizeof label, "l%d", i);
+            add(t, label, "some text");
+        }
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_trainer_add(t, "l8", 2, "more text", 9, &err);
+        sn_alloc_fail_at = 0;
+        assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+        if (rc == SENTIMENT_OK) {
+            assert_int_equal(sentiment_model_label_count(m), 9);
+            sentiment_model_free(m);
+            sentiment_trainer_free(t);
+            break;
+        }
+        assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
+        assert_int_equal(sentiment_trainer_example_count(t), 8);
+        /* The failed call left no trace: no example, and no label without
+         * examples in the model. */
+        size_t labels = sentiment_model_label_count(m);
+        int has_l8 = sentiment_model_find_label(m, "l8", 2) >= 0;
+        sentiment_model_free(m);
+        sentiment_trainer_free(t);
+        if (labels != 8 || has_l8)
+            fail_msg("allocation %lu failed in sentiment_trainer_add(\"l8\"), yet the "
+                     "model has %zu labels%s", n, labels, has_l8 ? ", \"l8\" among them" : "");
+    }
+    assert_true(n > 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_trainer_rejects_an_unknown_option),
+        cmocka_unit_test(test_trainer_accepts_only_powers_of_two_for_buckets),
+        cmocka_unit_test(test_trainer_checks_the_range_of_every_option),
+        cmocka_unit_test(test_trainer_needs_two_examples_and_two_labels),
+        cmocka_unit_test(test_trainer_add_rejects_bad_labels),
+        cmocka_unit_test(test_trainer_fits_the_tiny_corpus),
+        cmocka_unit_test(test_trainer_fits_the_tiny_corpus_with_default_batches),
+        cmocka_unit_test(test_trainer_gives_identical_files_for_the_same_seed),
+        cmocka_unit_test(test_trainer_copies_what_it_is_given),
+        cmocka_unit_test(test_trainer_reports_progress_once_per_epoch),
+        cmocka_unit_test(test_trainer_cancels_when_progress_returns_nonzero),
+        cmocka_unit_test(test_trainer_add_file_names_file_and_line_of_a_bad_line),
+        cmocka_unit_test(test_trainer_add_file_skips_blank_lines),
+        cmocka_unit_test(test_trainer_sorts_the_labels_of_the_model),
+        cmocka_unit_test(test_trainer_learns_three_labels),
+        cmocka_unit_test(test_trainer_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_trainer_add_that_runs_out_of_memory_adds_no_label),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
