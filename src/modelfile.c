@@ -2,9 +2,13 @@
  * modelfile.c - reading and writing model files.
  *
  * The format is described byte by byte in man/sentiment-model.5.  In short:
- * a 40-byte header (magic, format version, sizes, a CRC-32 of the payload
- * and one of the header itself) and a zlib stream holding the payload, a
- * sequence of tagged sections.  Everything is little-endian.
+ * a 40-byte header (magic, format version, sizes, a CRC-32 of the
+ * compressed data and one of the header itself) and a zlib stream holding
+ * the payload, a sequence of tagged sections.  Everything is little-endian.
+ *
+ * The checksum covers the compressed bytes, not the payload: zlib ignores
+ * the unused bits at the end of its last block, so a damaged file could
+ * otherwise inflate to the right payload and pass unnoticed.
  *
  * Files come from anywhere, so the reader trusts nothing: every size is
  * checked against what the file can actually hold before memory is
@@ -238,7 +242,7 @@ int sentiment_model_save(const sentiment_model *model, const char *path,
     put32(header + 12, 0);
     put64(header + 16, payload.len);
     put64(header + 24, packed_len);
-    put32(header + 32, (uint32_t)crc32_z(0L, payload.data, payload.len));
+    put32(header + 32, (uint32_t)crc32_z(0L, packed, packed_len));
     put32(header + 36, (uint32_t)crc32(0L, header, 36));
 
     /* Write beside the target and rename: a crash or a full disk mid-write
@@ -541,6 +545,9 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
         payload_len > (uint64_t)ULONG_MAX || payload_len > SIZE_MAX)
         return corrupt(&c, "impossible payload size");
 
+    if (get32(data + 32) != (uint32_t)crc32_z(0L, data + HEADER_SIZE, (z_size_t)packed_len))
+        return corrupt(&c, "checksum mismatch");
+
     payload = sn_malloc((size_t)payload_len);
     if (payload == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory for %llu bytes",
@@ -549,10 +556,6 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     if (uncompress(payload, &got, data + HEADER_SIZE, (uLong)packed_len) != Z_OK ||
         got != payload_len) {
         rc = corrupt(&c, "compressed data is damaged");
-        goto out;
-    }
-    if (get32(data + 32) != (uint32_t)crc32_z(0L, payload, (z_size_t)payload_len)) {
-        rc = corrupt(&c, "checksum mismatch");
         goto out;
     }
     m = sn_model_new();

@@ -45,7 +45,7 @@ void sn_tokenizer_settings_default(sn_tokenizer_settings *s);
  * (letters with their marks, apostrophes inside a word kept), numbers
  * (digits, with '.' or ',' between digits) and each punctuation mark or
  * symbol on its own.  Invalid UTF-8 becomes U+FFFD, NUL bytes are spaces.
- * Fails only when memory runs out or the text exceeds 4 GiB.
+ * Fails only when memory runs out or the text exceeds 1 GiB.
  */
 int sn_tokenize(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                 const char *text, size_t len, sentiment_error *err);

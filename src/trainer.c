@@ -225,14 +225,19 @@ static int rehash(sentiment_trainer *t, size_t size)
     return 0;
 }
 
-/* The index of LABEL, added when new; -1 when memory runs out. */
+/* The index of LABEL, added when new; a negative status when it cannot be:
+ * -SENTIMENT_ERR_NOMEM, or -SENTIMENT_ERR_DATA past SN_MAX_LABELS labels.
+ * Nothing changes when it fails. */
 static long intern_label(sentiment_trainer *t, const char *label, size_t len)
 {
     size_t h;
     char *copy;
 
+    /* Grow first, so that a failure leaves no half-added label behind. */
     if (t->table_size == 0 && rehash(t, 16) < 0)
-        return -1;
+        return -SENTIMENT_ERR_NOMEM;
+    if (2 * (t->name_count + 1) > t->table_size && rehash(t, 2 * t->table_size) < 0)
+        return -SENTIMENT_ERR_NOMEM;
     h = label_hash(label, len) & (t->table_size - 1);
     while (t->table[h] != 0) {
         const char *name = t->names[t->table[h] - 1];
@@ -240,23 +245,23 @@ static long intern_label(sentiment_trainer *t, const char *label, size_t len)
             return (long)t->table[h] - 1;
         h = (h + 1) & (t->table_size - 1);
     }
+    if (t->name_count >= SN_MAX_LABELS)
+        return -SENTIMENT_ERR_DATA;
     if (t->name_count == t->names_cap) {
         size_t cap = t->names_cap ? 2 * t->names_cap : 8;
         char **names = sn_realloc_array(t->names, cap, sizeof *names);
         if (names == NULL)
-            return -1;
+            return -SENTIMENT_ERR_NOMEM;
         t->names = names;
         t->names_cap = cap;
     }
     copy = sn_malloc(len + 1);
     if (copy == NULL)
-        return -1;
+        return -SENTIMENT_ERR_NOMEM;
     memcpy(copy, label, len);
     copy[len] = '\0';
     t->names[t->name_count] = copy;
     t->table[h] = (uint32_t)++t->name_count;
-    if (2 * t->name_count > t->table_size && rehash(t, 2 * t->table_size) < 0)
-        return -1; /* the label stays known; only the table did not grow */
     return (long)t->name_count - 1;
 }
 
@@ -294,6 +299,9 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
         t->text_cap = cap;
     }
     index = intern_label(t, label, label_len);
+    if (index == -SENTIMENT_ERR_DATA)
+        return sn_fail(err, SENTIMENT_ERR_DATA, "more than %d different labels",
+                       SN_MAX_LABELS);
     if (index < 0)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
     if (text_len > 0)
@@ -420,9 +428,14 @@ static void shuffle(size_t *a, size_t n, uint64_t *rng)
     }
 }
 
+typedef struct named {
+    const char *name;
+    uint32_t index;
+} named;
+
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
 }
 
 /* Everything a training run allocates, released in one place. */
@@ -488,6 +501,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     sentiment_model *model = NULL;
     uint32_t *remap = NULL;
     char **sorted = NULL;
+    named *order = NULL;
     uint64_t rng;
     size_t n_valid, n_train, cap, nbatches;
     double start = sn_now(), best_acc = -1;
@@ -519,16 +533,20 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     /* Labels in sorted order: a model does not depend on corpus order. */
     sorted = sn_malloc_array(t->name_count, sizeof *sorted);
     remap = sn_malloc_array(t->name_count, sizeof *remap);
-    if (sorted == NULL || remap == NULL) {
+    order = sn_malloc_array(t->name_count, sizeof *order);
+    if (sorted == NULL || remap == NULL || order == NULL) {
         rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
         goto out;
     }
-    memcpy(sorted, t->names, t->name_count * sizeof *sorted);
-    qsort(sorted, t->name_count, sizeof *sorted, cmp_names);
-    for (size_t i = 0; i < t->name_count; i++)
-        for (size_t k = 0; k < t->name_count; k++)
-            if (sorted[k] == t->names[i])
-                remap[i] = (uint32_t)k;
+    for (size_t i = 0; i < t->name_count; i++) {
+        order[i].name = t->names[i];
+        order[i].index = (uint32_t)i;
+    }
+    qsort(order, t->name_count, sizeof *order, cmp_names);
+    for (size_t k = 0; k < t->name_count; k++) {
+        sorted[k] = t->names[order[k].index];
+        remap[order[k].index] = (uint32_t)k;
+    }
 
     n_valid = (size_t)(t->validation * (double)t->count);
     if (n_valid >= t->count)
@@ -648,5 +666,6 @@ out:
     run_release(&r);
     sn_free(sorted);
     sn_free(remap);
+    sn_free(order);
     return rc;
 }

@@ -480,7 +480,7 @@ static unsigned char *pack(const unsigned char *payload, size_t len, size_t *siz
     put32(file + 12, 0);
     put64(file + 16, len);
     put64(file + 24, packed);
-    put32(file + 32, (uint32_t)crc32(0L, payload, (uInt)len));
+    put32(file + 32, (uint32_t)crc32(0L, file + HEADER_SIZE, (uInt)packed));
     seal_header(file);
     *size = HEADER_SIZE + packed;
     return file;
