@@ -399,8 +399,10 @@ static int featurize(const sentiment_trainer *t, const sn_tokenizer_settings *ts
             d->value = value;
             d->cap = cap;
         }
-        memcpy(d->index + d->nnz, f.index, f.count * sizeof *f.index);
-        memcpy(d->value + d->nnz, f.value, f.count * sizeof *f.value);
+        if (f.count > 0) {
+            memcpy(d->index + d->nnz, f.index, f.count * sizeof *f.index);
+            memcpy(d->value + d->nnz, f.value, f.count * sizeof *f.value);
+        }
         d->nnz += f.count;
         d->start[i + 1] = d->nnz;
     }

@@ -129,7 +129,8 @@ int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
         for (size_t k = 0; k < s->ngrams && k <= i; k++)
             f->index[n++] = (uint32_t)(fmix64(window[k] + k) & mask);
     }
-    qsort(f->index, n, sizeof *f->index, cmp_u32);
+    if (n > 1)
+        qsort(f->index, n, sizeof *f->index, cmp_u32);
     unique = 0;
     for (size_t i = 0; i < n; i++)
         if (unique == 0 || f->index[unique - 1] != f->index[i])
