@@ -23,6 +23,7 @@ sentiment_model *sn_model_new(void)
     if (m != NULL) {
         sn_tokenizer_settings_default(&m->tokenizer);
         sn_vectorizer_settings_default(&m->vectorizer);
+        sn_lexicon_init(&m->lexicon);
     }
     return m;
 }
@@ -53,6 +54,7 @@ void sentiment_model_free(sentiment_model *model)
             sn_free(model->labels[i]);
     sn_free(model->labels);
     sn_network_release(&model->net);
+    sn_lexicon_release(&model->lexicon);
     sn_free(model);
 }
 
@@ -130,7 +132,8 @@ int sentiment_classify(sentiment_classifier *c, const char *text, size_t len,
     if (c == NULL || (text == NULL && len > 0))
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no classifier or no text");
     m = c->model;
-    rc = sn_tokenize(&c->tokenizer, &m->tokenizer, text ? text : "", len, err);
+    rc = sn_tokenize(&c->tokenizer, &m->tokenizer, &m->lexicon, text ? text : "", len,
+                     err);
     if (rc != SENTIMENT_OK)
         return rc;
     rc = sn_vectorize(&m->vectorizer, &c->tokenizer, &c->features, err);

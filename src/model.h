@@ -5,6 +5,7 @@
 #ifndef SENTIMENT_MODEL_H
 #define SENTIMENT_MODEL_H
 
+#include "lexicon.h"
 #include "network.h"
 #include "tokenizer.h"
 #include "vectorizer.h"
@@ -13,6 +14,7 @@ struct sentiment_model {
     size_t label_count;
     char **labels;          /* label_count NUL-terminated strings */
     sn_tokenizer_settings tokenizer;
+    sn_lexicon lexicon;     /* the word lists the tokenizer consults */
     sn_vectorizer_settings vectorizer;
     /* Ready for inference: batch normalization is already folded into W1 and
      * b1 (net.batchnorm is 0).  When TRAINED_WITH_BATCHNORM is set, gamma,

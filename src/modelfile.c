@@ -164,11 +164,22 @@ static int build_payload(const sentiment_model *m, buffer *b)
 
     s = begin_section(b, "TOKN");
     emit32(b, m->tokenizer.rules);
+    emit32(b, m->tokenizer.flags);
+    emit32(b, (uint32_t)m->lexicon.count);
+    for (size_t i = 0; i < m->lexicon.count; i++) {
+        const sn_lexicon_entry *e = &m->lexicon.entries[i];
+        emit32(b, e->classes);
+        emit32(b, e->len);
+        emit_bytes(b, m->lexicon.strings + e->offset, e->len);
+    }
     end_section(b, s);
 
     s = begin_section(b, "VECT");
     emit32(b, m->vectorizer.bucket_bits);
     emit32(b, m->vectorizer.ngrams);
+    emit32(b, m->vectorizer.char_ngrams);
+    emit32(b, m->vectorizer.weighting);
+    emit32(b, m->vectorizer.normalize);
     emit64(b, m->vectorizer.seed);
     end_section(b, s);
 
@@ -419,6 +430,54 @@ static int parse_labels(cursor *c, sentiment_model *m)
     return SENTIMENT_OK;
 }
 
+static int parse_tokenizer(cursor *c, sentiment_model *m)
+{
+    cursor s;
+    const unsigned char *p;
+    uint32_t count;
+    int rc = open_section(c, "TOKN", &s);
+
+    if (rc != SENTIMENT_OK)
+        return rc;
+    if (take(&s, 12, &p) < 0)
+        return corrupt(c, "tokenizer section too short");
+    m->tokenizer.rules = get32(p);
+    m->tokenizer.flags = get32(p + 4);
+    count = get32(p + 8);
+    if (m->tokenizer.rules != SN_TOKENIZER_RULES)
+        return sn_fail(c->err, SENTIMENT_ERR_VERSION,
+                       "%s: tokenizer rules version %u are not supported by this "
+                       "library (it knows version %u)", c->name, m->tokenizer.rules,
+                       SN_TOKENIZER_RULES);
+    if (m->tokenizer.flags & ~(uint32_t)SN_TOK_ALL)
+        return corrupt(c, "unknown tokenizer flags");
+    if (count > s.left / 9)
+        return corrupt(c, "impossible number of word-list entries");
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t classes, len;
+        if (take(&s, 8, &p) < 0)
+            return corrupt(c, "tokenizer section too short");
+        classes = get32(p);
+        len = get32(p + 4);
+        if (classes == 0 || classes >= (1u << SN_LEX_CLASSES) || len == 0 ||
+            len > SN_LEX_MAX_ENTRY || take(&s, len, &p) < 0)
+            return corrupt(c, "a word-list entry is malformed");
+        for (uint32_t bit = 1; bit < (1u << SN_LEX_CLASSES); bit <<= 1) {
+            sentiment_error detail;
+            if (!(classes & bit))
+                continue;
+            rc = sn_lexicon_add(&m->lexicon, bit, (const char *)p, len, &detail);
+            if (rc == SENTIMENT_ERR_NOMEM)
+                return sn_fail(c->err, rc, "%s: out of memory", c->name);
+            if (rc != SENTIMENT_OK)
+                return corrupt(c, "a word-list entry is malformed");
+        }
+    }
+    if (s.left != 0)
+        return corrupt(c, "tokenizer section has bytes left over");
+    return SENTIMENT_OK;
+}
+
 static int parse_payload(cursor *c, sentiment_model *m)
 {
     cursor s;
@@ -429,23 +488,23 @@ static int parse_payload(cursor *c, sentiment_model *m)
     if ((rc = parse_labels(c, m)) != SENTIMENT_OK)
         return rc;
 
-    if ((rc = open_section(c, "TOKN", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "TOKN", 4)) != SENTIMENT_OK)
+    if ((rc = parse_tokenizer(c, m)) != SENTIMENT_OK)
         return rc;
-    m->tokenizer.rules = get32(s.p);
-    if (m->tokenizer.rules != SN_TOKENIZER_RULES)
-        return sn_fail(c->err, SENTIMENT_ERR_VERSION,
-                       "%s: tokenizer rules version %u are not supported by this "
-                       "library (it knows version %u)", c->name, m->tokenizer.rules,
-                       SN_TOKENIZER_RULES);
 
     if ((rc = open_section(c, "VECT", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "VECT", 16)) != SENTIMENT_OK)
+        (rc = expect_size(&s, "VECT", 28)) != SENTIMENT_OK)
         return rc;
     p = s.p;
     m->vectorizer.bucket_bits = get32(p);
     m->vectorizer.ngrams = get32(p + 4);
-    m->vectorizer.seed = get64(p + 8);
+    m->vectorizer.char_ngrams = get32(p + 8);
+    m->vectorizer.weighting = get32(p + 12);
+    m->vectorizer.normalize = get32(p + 16);
+    m->vectorizer.seed = get64(p + 20);
+    if (m->vectorizer.char_ngrams < 1 || m->vectorizer.char_ngrams > SN_MAX_NGRAMS)
+        return corrupt(c, "impossible character n-gram order");
+    if (m->vectorizer.weighting > SN_WEIGHT_LOGTF || m->vectorizer.normalize > 1)
+        return corrupt(c, "unknown feature weighting");
     if (m->vectorizer.bucket_bits < SN_MIN_BUCKET_BITS ||
         m->vectorizer.bucket_bits > SN_MAX_BUCKET_BITS)
         return corrupt(c, "impossible number of hash buckets");

@@ -210,7 +210,15 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  * Sets an option by name from its text form, as the command line gives it:
  *
  *   buckets        number of hash buckets, a power of two (default 1048576)
- *   ngrams         longest word n-gram, 1 to 3 (default 2)
+ *   ngrams         longest word n-gram, 1 to 5 (default 2)
+ *   char-ngrams    longest character n-gram in scripts written without
+ *                  spaces (Chinese, Japanese, Thai, ...), 1 to 5 (default 4)
+ *   weighting      "binary" (default) or "logtf" feature values
+ *   normalize      1 to scale feature vectors to unit length (default 1)
+ *   lexicons       a folder with negation.txt, contrast.txt, intensifiers.txt
+ *                  and emoticons.txt to use instead of the built-in lists
+ *   html, placeholders, elongation, negation, emoticons, clitics
+ *                  1 to apply that tokenizer rule, 0 not to (default 1 each)
  *   hidden         hidden layer width (default 16)
  *   epochs         number of passes over the training data (default 5)
  *   learning-rate  Adam step size (default 0.002)

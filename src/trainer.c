@@ -20,7 +20,10 @@
 
 struct sentiment_trainer {
     /* options */
-    uint32_t bucket_bits, ngrams, hidden, epochs, batch_size;
+    sn_tokenizer_settings tokenizer;
+    sn_vectorizer_settings vectorizer;
+    sn_lexicon lexicon;
+    uint32_t hidden, epochs, batch_size;
     double learning_rate, validation;
     int batchnorm;
     uint64_t seed;
@@ -52,8 +55,9 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
     t = sn_calloc(1, sizeof *t);
     if (t == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
-    t->bucket_bits = 20;
-    t->ngrams = 2;
+    sn_tokenizer_settings_default(&t->tokenizer);
+    sn_vectorizer_settings_default(&t->vectorizer);
+    sn_lexicon_init(&t->lexicon);
     t->hidden = 16;
     t->epochs = 5;
     t->batch_size = 128;
@@ -62,8 +66,8 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
     t->batchnorm = 1;
     t->seed = 1;
     t->offset = sn_malloc(sizeof *t->offset);
-    if (t->offset == NULL) {
-        sn_free(t);
+    if (t->offset == NULL || sn_lexicon_load_default(&t->lexicon, err) != SENTIMENT_OK) {
+        sentiment_trainer_free(t);
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
     }
     t->offset[0] = 0;
@@ -82,6 +86,7 @@ void sentiment_trainer_free(sentiment_trainer *t)
     sn_free(t->text);
     sn_free(t->offset);
     sn_free(t->label);
+    sn_lexicon_release(&t->lexicon);
     sn_free(t);
 }
 
@@ -132,6 +137,20 @@ static int parse_real(const char *s, double lo, double hi, double *out)
     return 0;
 }
 
+/* The tokenizer rule an option turns on or off, or 0. */
+static uint32_t tokenizer_flag(const char *name)
+{
+    static const struct { const char *name; uint32_t flag; } flags[] = {
+        {"html", SN_TOK_HTML}, {"placeholders", SN_TOK_PLACEHOLDERS},
+        {"elongation", SN_TOK_ELONGATION}, {"negation", SN_TOK_NEGATION},
+        {"emoticons", SN_TOK_EMOTICONS}, {"clitics", SN_TOK_CLITICS},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (strcmp(name, flags[i].name) == 0)
+            return flags[i].flag;
+    return 0;
+}
+
 int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *value,
                           sentiment_error *err)
 {
@@ -146,15 +165,50 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "buckets: '%s' is not a power of two from %d to %d", value,
                            1 << SN_MIN_BUCKET_BITS, 1 << SN_MAX_BUCKET_BITS);
-        t->bucket_bits = 0;
-        while ((1ULL << t->bucket_bits) < u)
-            t->bucket_bits++;
-    } else if (strcmp(name, "ngrams") == 0) {
+        t->vectorizer.bucket_bits = 0;
+        while ((1ULL << t->vectorizer.bucket_bits) < u)
+            t->vectorizer.bucket_bits++;
+    } else if (strcmp(name, "ngrams") == 0 || strcmp(name, "char-ngrams") == 0) {
         if (parse_uint(value, 1, SN_MAX_NGRAMS, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "ngrams: '%s' is not a whole number from 1 to %d", value,
+                           "%s: '%s' is not a whole number from 1 to %d", name, value,
                            SN_MAX_NGRAMS);
-        t->ngrams = (uint32_t)u;
+        if (name[0] == 'n')
+            t->vectorizer.ngrams = (uint32_t)u;
+        else
+            t->vectorizer.char_ngrams = (uint32_t)u;
+    } else if (strcmp(name, "weighting") == 0) {
+        if (strcmp(value, "binary") == 0)
+            t->vectorizer.weighting = SN_WEIGHT_BINARY;
+        else if (strcmp(value, "logtf") == 0)
+            t->vectorizer.weighting = SN_WEIGHT_LOGTF;
+        else
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "weighting: '%s' is neither 'binary' nor 'logtf'", value);
+    } else if (strcmp(name, "normalize") == 0) {
+        if (parse_uint(value, 0, 1, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID, "normalize: '%s' is not 0 or 1",
+                           value);
+        t->vectorizer.normalize = (uint32_t)u;
+    } else if (tokenizer_flag(name) != 0) {
+        if (parse_uint(value, 0, 1, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: '%s' is not 0 or 1", name,
+                           value);
+        if (u)
+            t->tokenizer.flags |= tokenizer_flag(name);
+        else
+            t->tokenizer.flags &= ~tokenizer_flag(name);
+    } else if (strcmp(name, "lexicons") == 0) {
+        sn_lexicon lex;
+        int rc;
+        sn_lexicon_init(&lex);
+        rc = sn_lexicon_load_dir(&lex, value, err);
+        if (rc != SENTIMENT_OK) {
+            sn_lexicon_release(&lex);
+            return rc;
+        }
+        sn_lexicon_release(&t->lexicon);
+        t->lexicon = lex;
     } else if (strcmp(name, "hidden") == 0) {
         if (parse_uint(value, 1, SN_MAX_HIDDEN, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -362,9 +416,7 @@ static void dataset_release(dataset *d)
     sn_free(d->value);
 }
 
-static int featurize(const sentiment_trainer *t, const sn_tokenizer_settings *ts,
-                     const sn_vectorizer_settings *vs, dataset *d,
-                     sentiment_error *err)
+static int featurize(const sentiment_trainer *t, dataset *d, sentiment_error *err)
 {
     sn_tokenizer tk;
     sn_features f;
@@ -378,10 +430,10 @@ static int featurize(const sentiment_trainer *t, const sn_tokenizer_settings *ts
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for features");
     d->start[0] = 0;
     for (size_t i = 0; i < t->count && rc == SENTIMENT_OK; i++) {
-        rc = sn_tokenize(&tk, ts, t->text + t->offset[i],
+        rc = sn_tokenize(&tk, &t->tokenizer, &t->lexicon, t->text + t->offset[i],
                          t->offset[i + 1] - t->offset[i], err);
         if (rc == SENTIMENT_OK)
-            rc = sn_vectorize(vs, &tk, &f, err);
+            rc = sn_vectorize(&t->vectorizer, &tk, &f, err);
         if (rc != SENTIMENT_OK)
             break;
         if (d->nnz + f.count > d->cap) {
@@ -497,8 +549,6 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                             sentiment_error *err)
 {
     run r;
-    sn_tokenizer_settings ts;
-    sn_vectorizer_settings vs;
     sentiment_progress progress;
     sentiment_model *model = NULL;
     uint32_t *remap = NULL;
@@ -521,10 +571,6 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                        t->names[0]);
 
     memset(&r, 0, sizeof r);
-    sn_tokenizer_settings_default(&ts);
-    sn_vectorizer_settings_default(&vs);
-    vs.bucket_bits = t->bucket_bits;
-    vs.ngrams = t->ngrams;
     rng = t->seed;
 
     memset(&progress, 0, sizeof progress);
@@ -563,7 +609,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     r.batch_labels = sn_malloc_array(cap, sizeof *r.batch_labels);
     r.batch = sn_malloc_array(cap, sizeof *r.batch);
     r.probs = sn_malloc_array(cap, t->name_count * sizeof *r.probs);
-    r.seen = sn_calloc((size_t)1 << t->bucket_bits, 1);
+    r.seen = sn_calloc((size_t)1 << t->vectorizer.bucket_bits, 1);
     if (!r.order || !r.labels || !r.batch_labels || !r.batch || !r.probs || !r.seen) {
         rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for training");
         goto out;
@@ -577,7 +623,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         rc = sn_fail(err, SENTIMENT_ERR_CANCELLED, "training cancelled");
         goto out;
     }
-    rc = featurize(t, &ts, &vs, &r.data, err);
+    rc = featurize(t, &r.data, err);
     if (rc != SENTIMENT_OK)
         goto out;
 
@@ -588,7 +634,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
             r.seen[x.index[k]] = 1;
     }
 
-    if ((rc = sn_network_alloc(&r.net, UINT32_C(1) << t->bucket_bits, t->hidden,
+    if ((rc = sn_network_alloc(&r.net, UINT32_C(1) << t->vectorizer.bucket_bits, t->hidden,
                                (uint32_t)t->name_count, t->batchnorm, err)) ||
         (rc = sn_network_alloc(&r.best, r.net.inputs, r.net.hidden, r.net.outputs,
                                t->batchnorm, err)) ||
@@ -650,8 +696,10 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     }
     if ((rc = sn_model_set_labels(model, sorted, t->name_count, err)) != SENTIMENT_OK)
         goto out;
-    model->tokenizer = ts;
-    model->vectorizer = vs;
+    model->tokenizer = t->tokenizer;
+    model->vectorizer = t->vectorizer;
+    if ((rc = sn_lexicon_copy(&model->lexicon, &t->lexicon, err)) != SENTIMENT_OK)
+        goto out;
     model->trained_with_batchnorm = r.best.batchnorm;
     sn_network_fold_batchnorm(&r.best);
     /* Buckets no training example reached still hold their random start;

@@ -1,13 +1,14 @@
 /*
- * vectorizer.c - the hashing trick: word n-grams straight to bucket numbers.
+ * vectorizer.c - the hashing trick: n-grams straight to bucket numbers.
  *
  * No vocabulary is kept: an n-gram's bucket is a hash of its tokens, so the
  * model's size is fixed by the number of buckets and never by the corpus.
  * Each token is hashed once; an n-gram's hash is combined from its tokens'
- * hashes, in order, so "not good" and "good not" land apart.
+ * hashes, in order, so "not good" and "good not" land apart.  A token in a
+ * negation scope gets a different hash, so "good" and the "good" of "not
+ * good" are different features too.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -17,6 +18,9 @@ void sn_vectorizer_settings_default(sn_vectorizer_settings *s)
 {
     s->bucket_bits = 20;
     s->ngrams = 2;
+    s->char_ngrams = 4;
+    s->weighting = SN_WEIGHT_BINARY;
+    s->normalize = 1;
     s->seed = 0x5EB71E57ULL;
 }
 
@@ -29,6 +33,7 @@ void sn_features_release(sn_features *f)
 {
     sn_free(f->index);
     sn_free(f->value);
+    sn_free(f->slots);
     sn_features_init(f);
 }
 
@@ -74,70 +79,171 @@ uint64_t sn_hash(const void *data, size_t len, uint64_t seed)
     return fmix64(h);
 }
 
+/* A token's hash.  The tokenizer leaves at least 8 readable bytes after
+ * every token, so a short one (most words) is one load and one mix. */
+static inline uint64_t hash_token(const char *p, size_t len, uint64_t seed)
+{
+    if (len <= 8 && len > 0) {
+        uint64_t v = load64le((const unsigned char *)p);
+        v &= ~UINT64_C(0) >> (64 - 8 * len);
+        return fmix64(v ^ seed ^ (len * 0x9E3779B97F4A7C15ULL));
+    }
+    return sn_hash(p, len, seed);
+}
+
 static inline uint64_t combine(uint64_t left, uint64_t right)
 {
     return fmix64(rotl64(left, 23) * 0x9E3779B97F4A7C15ULL ^ right);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
+/* Salts that set marked tokens and extra features apart. */
+#define SALT_NEGATED 0x6E65676174656421ULL
+#define SALT_INTENSIFIED 0x696E74656E736521ULL
+#define SALT_ALLCAPS 0x616C6C6361707321ULL
+#define SALT_ELONGATED 0x656C6F6E67617421ULL
 
 static int reserve(sn_features *f, size_t need)
 {
-    size_t n;
-    uint32_t *index;
-    float *value;
+    size_t n, slots;
 
-    if (need <= f->cap)
-        return 0;
-    n = f->cap ? f->cap : 256;
-    while (n < need)
-        n *= 2;
-    index = sn_realloc_array(f->index, n, sizeof *index);
-    if (index == NULL)
+    if (need > SIZE_MAX / 8)
         return -1;
-    f->index = index;
-    value = sn_realloc_array(f->value, n, sizeof *value);
-    if (value == NULL)
-        return -1;
-    f->value = value;
-    f->cap = n;
+    if (need > f->cap) {
+        n = f->cap ? f->cap : 256;
+        while (n < need) {
+            if (n > SIZE_MAX / 8)
+                return -1;
+            n *= 2;
+        }
+        uint32_t *index = sn_realloc_array(f->index, n, sizeof *index);
+        if (index == NULL)
+            return -1;
+        f->index = index;
+        float *value = sn_realloc_array(f->value, n, sizeof *value);
+        if (value == NULL)
+            return -1;
+        f->value = value;
+        f->cap = n;
+    }
+    /* A set at most half full keeps probes short. */
+    slots = 64;
+    while (slots < 2 * need)
+        slots *= 2;
+    if (slots > f->slots_cap) {
+        uint32_t *p = sn_realloc_array(f->slots, slots, sizeof *p);
+        if (p == NULL)
+            return -1;
+        f->slots = p;
+        f->slots_cap = slots;
+    }
     return 0;
+}
+
+typedef struct builder {
+    sn_features *f;
+    uint32_t mask;          /* buckets - 1 */
+    size_t slot_mask;
+} builder;
+
+/* Counts one occurrence of HASH's bucket. */
+static inline void add(builder *b, uint64_t hash)
+{
+    sn_features *f = b->f;
+    uint32_t bucket = (uint32_t)(hash & b->mask);
+    /* Fibonacci hashing: buckets are already well spread, this only has to
+     * keep neighbours apart. */
+    size_t s = (size_t)((bucket * 0x9E3779B97F4A7C15ULL) >> 32) & b->slot_mask;
+
+    for (;;) {
+        uint32_t v = f->slots[s];
+        if (v == 0) {
+            f->slots[s] = (uint32_t)f->count + 1;
+            f->index[f->count] = bucket;
+            f->value[f->count] = 1;
+            f->count++;
+            return;
+        }
+        if (f->index[v - 1] == bucket) {
+            f->value[v - 1] += 1;
+            return;
+        }
+        s = (s + 1) & b->slot_mask;
+    }
 }
 
 int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
                  sn_features *f, sentiment_error *err)
 {
-    const uint32_t mask = (UINT32_C(1) << s->bucket_bits) - 1;
+    const size_t order = s->ngrams > s->char_ngrams ? s->ngrams : s->char_ngrams;
     uint64_t window[SN_MAX_NGRAMS] = {0};
-    size_t n = 0, unique;
-    float value;
+    size_t run = 0;         /* consecutive character tokens ending here */
+    size_t most;
+    builder b;
 
     f->count = 0;
-    if (tk->count > (SIZE_MAX / SN_MAX_NGRAMS) || reserve(f, tk->count * s->ngrams) < 0)
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+    /* The most features this text can give: the set is sized for them, and
+     * clearing it is the only cost that grows with its size. */
+    most = 1;
     for (size_t i = 0; i < tk->count; i++) {
-        uint64_t h = sn_hash(tk->text + tk->tokens[i].start, tk->tokens[i].len,
-                             s->seed);
-        /* window[k] holds the hash of the (k+1)-gram ending at token i. */
-        for (size_t k = s->ngrams - 1; k > 0; k--)
-            window[k] = combine(window[k - 1], h);
-        window[0] = h;
-        for (size_t k = 0; k < s->ngrams && k <= i; k++)
-            f->index[n++] = (uint32_t)(fmix64(window[k] + k) & mask);
+        const sn_token *t = &tk->tokens[i];
+        most += t->kind == SN_TOKEN_CHAR ? order : s->ngrams;
+        most += (t->flags & SN_TOKEN_INTENSIFIED) != 0;
+        most += (t->flags & SN_TOKEN_ALLCAPS) != 0;
+        most += (t->flags & SN_TOKEN_ELONGATED) != 0;
     }
-    if (n > 1)
-        qsort(f->index, n, sizeof *f->index, cmp_u32);
-    unique = 0;
-    for (size_t i = 0; i < n; i++)
-        if (unique == 0 || f->index[unique - 1] != f->index[i])
-            f->index[unique++] = f->index[i];
-    value = unique ? 1.0f / sqrtf((float)unique) : 0.0f;
-    for (size_t i = 0; i < unique; i++)
-        f->value[i] = value;
-    f->count = unique;
+    if (reserve(f, most) < 0)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+    {
+        size_t slots = 64;
+        while (slots < 2 * most)
+            slots *= 2;
+        most = slots;
+    }
+    memset(f->slots, 0, most * sizeof *f->slots);
+    b.f = f;
+    b.mask = (UINT32_C(1) << s->bucket_bits) - 1;
+    b.slot_mask = most - 1;
+
+    for (size_t i = 0; i < tk->count; i++) {
+        const sn_token *t = &tk->tokens[i];
+        uint64_t plain = hash_token(tk->text + t->start, t->len, s->seed);
+        uint64_t h = plain;
+
+        if (t->flags & SN_TOKEN_NEGATED)
+            h = combine(h, SALT_NEGATED);
+        run = t->kind == SN_TOKEN_CHAR ? run + 1 : 0;
+        /* window[k] holds the hash of the (k+1)-gram ending at token i;
+         * longer windows than word n-grams need only exist in a run of
+         * characters. */
+        for (size_t k = order - 1; k > 0; k--)
+            if (k < s->ngrams || k < run)
+                window[k] = combine(window[k - 1], h);
+        window[0] = h;
+        for (size_t k = 0; k < order && k <= i; k++) {
+            if (k < s->ngrams || (k < s->char_ngrams && k < run))
+                add(&b, window[k]);
+        }
+        if (t->flags & SN_TOKEN_INTENSIFIED)
+            add(&b, combine(h, SALT_INTENSIFIED));
+        if (t->flags & SN_TOKEN_ALLCAPS)
+            add(&b, combine(plain, SALT_ALLCAPS));
+        if (t->flags & SN_TOKEN_ELONGATED)
+            add(&b, combine(plain, SALT_ELONGATED));
+    }
+
+    if (s->weighting == SN_WEIGHT_LOGTF)
+        for (size_t i = 0; i < f->count; i++)
+            f->value[i] = 1.0f + logf(f->value[i]);
+    else
+        for (size_t i = 0; i < f->count; i++)
+            f->value[i] = 1.0f;
+    if (s->normalize && f->count > 0) {
+        double sq = 0;
+        for (size_t i = 0; i < f->count; i++)
+            sq += (double)f->value[i] * f->value[i];
+        float scale = (float)(1.0 / sqrt(sq));
+        for (size_t i = 0; i < f->count; i++)
+            f->value[i] *= scale;
+    }
     return SENTIMENT_OK;
 }

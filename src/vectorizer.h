@@ -1,5 +1,5 @@
 /*
- * vectorizer.h - tokens to a sparse vector of hashed word n-grams.
+ * vectorizer.h - tokens to a sparse vector of hashed n-grams.
  */
 #ifndef SENTIMENT_VECTORIZER_H
 #define SENTIMENT_VECTORIZER_H
@@ -10,21 +10,31 @@
 #include "sentiment.h"
 #include "tokenizer.h"
 
-#define SN_MAX_NGRAMS 3
+#define SN_MAX_NGRAMS 5
 #define SN_MIN_BUCKET_BITS 4
 #define SN_MAX_BUCKET_BITS 26
 
+enum sn_weighting {
+    SN_WEIGHT_BINARY = 0,  /* 1 for a bucket present, however often */
+    SN_WEIGHT_LOGTF = 1    /* 1 + log(count) */
+};
+
 typedef struct sn_vectorizer_settings {
-    uint32_t bucket_bits; /* 2^bucket_bits buckets */
-    uint32_t ngrams;      /* longest word n-gram, 1 .. SN_MAX_NGRAMS */
-    uint64_t seed;        /* hash seed */
+    uint32_t bucket_bits;  /* 2^bucket_bits buckets */
+    uint32_t ngrams;       /* longest word n-gram, 1 .. SN_MAX_NGRAMS */
+    uint32_t char_ngrams;  /* longest character n-gram in unspaced scripts */
+    uint32_t weighting;    /* enum sn_weighting */
+    uint32_t normalize;    /* 1: scale the vector to unit length */
+    uint64_t seed;         /* hash seed */
 } sn_vectorizer_settings;
 
-/* A sparse vector: indices strictly increasing. */
+/* A sparse vector; each index appears once, in order of first occurrence. */
 typedef struct sn_features {
     uint32_t *index;
     float *value;
     size_t count, cap;
+    uint32_t *slots;       /* scratch: open-addressing set of indices */
+    size_t slots_cap;
 } sn_features;
 
 void sn_vectorizer_settings_default(sn_vectorizer_settings *s);
@@ -35,9 +45,11 @@ void sn_features_release(sn_features *f);
 uint64_t sn_hash(const void *data, size_t len, uint64_t seed);
 
 /*
- * Hashes every word n-gram of the tokens in TK (n = 1 .. s->ngrams) into one
- * of 2^bucket_bits buckets.  A bucket present gets the value 1 however often
- * it occurs; the vector is then scaled to unit length.
+ * Hashes every word n-gram of the tokens in TK (n = 1 .. ngrams), the
+ * character n-grams of unspaced scripts (n = 1 .. char_ngrams), and one
+ * extra feature for each word marked intensified, in capitals or elongated,
+ * into 2^bucket_bits buckets.  A token in a negation scope hashes apart
+ * from the same token outside one.
  */
 int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
                  sn_features *f, sentiment_error *err);

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "internal.h"
+#include "model.h"
 #include "testutil.h"
 
 #define HEADER_SIZE 40
@@ -37,6 +38,10 @@ static tu_corpus corpus;               /* tests/data/tiny.tsv */
 static const char *const extra_texts[] = {
     "", "   ", "!!!", "wonderful", "awful awful awful", "caf\xC3\xA9 \xE2\x98\x85",
     "\xFF\xFE broken \xC3", "A PERFECTLY FINE HOTEL, 10/10",
+    /* Every tokenizer rule has something to do here. */
+    "Not good at all<br />see www.x.com or me@x.org, SOOOO bad!!!!! :-( don't 12345",
+    "\xE8\xBF\x99\xE5\xAE\xB6\xE9\x85\x92\xE5\xBA\x97\xE5\xBE\x88\xE5\xA5\xBD "
+    "very &amp; @bob it 's not bad but boring",
 };
 
 static int setup(void **state)
@@ -429,6 +434,158 @@ static void test_model_save_replaces_a_file_without_leaving_temporaries(void **s
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* ---- tokenizer and vectorizer settings --------------------------------- */
+
+/* Expects the word lists A and B to hold the same entries in the same
+ * lists. */
+static void expect_same_lexicon(const sn_lexicon *a, const sn_lexicon *b)
+{
+    assert_int_equal(a->count, b->count);
+    for (size_t i = 0; i < a->count; i++) {
+        const sn_lexicon_entry *e = &a->entries[i];
+        if (sn_lexicon_lookup(b, a->strings + e->offset, e->len) != e->classes)
+            fail_msg("entry \"%.*s\" in lists %u before, %u after", (int)e->len,
+                     a->strings + e->offset, (unsigned)e->classes,
+                     (unsigned)sn_lexicon_lookup(b, a->strings + e->offset, e->len));
+    }
+}
+
+static void expect_same_settings(const sentiment_model *a, const sentiment_model *b)
+{
+    assert_int_equal(b->tokenizer.rules, SN_TOKENIZER_RULES);
+    assert_int_equal(a->tokenizer.rules, b->tokenizer.rules);
+    assert_int_equal(a->tokenizer.flags, b->tokenizer.flags);
+    expect_same_lexicon(&a->lexicon, &b->lexicon);
+    assert_int_equal(a->vectorizer.bucket_bits, b->vectorizer.bucket_bits);
+    assert_int_equal(a->vectorizer.ngrams, b->vectorizer.ngrams);
+    assert_int_equal(a->vectorizer.char_ngrams, b->vectorizer.char_ngrams);
+    assert_int_equal(a->vectorizer.weighting, b->vectorizer.weighting);
+    assert_int_equal(a->vectorizer.normalize, b->vectorizer.normalize);
+    assert_true(a->vectorizer.seed == b->vectorizer.seed);
+}
+
+/* Saves M, loads it back and returns the copy. */
+static sentiment_model *round_trip(const sentiment_model *m)
+{
+    sentiment_model *loaded;
+    sentiment_error err;
+    unsigned char *data;
+    size_t size;
+
+    data = model_bytes(m, &size);
+    if (sentiment_model_load_buffer(&loaded, data, size, &err) != SENTIMENT_OK)
+        fail_msg("load: %s", err.message);
+    free(data);
+    return loaded;
+}
+
+static void test_model_round_trip_keeps_the_default_settings_and_word_lists(void **state)
+{
+    sentiment_model *loaded;
+    sn_lexicon builtin;
+    sentiment_error err;
+
+    (void)state;
+    loaded = round_trip(trained);
+    expect_same_settings(trained, loaded);
+    assert_int_equal(loaded->tokenizer.flags, SN_TOK_ALL);
+    /* A model trained with the defaults holds the built-in lists. */
+    sn_lexicon_init(&builtin);
+    assert_int_equal(sn_lexicon_load_default(&builtin, &err), SENTIMENT_OK);
+    expect_same_lexicon(&builtin, &loaded->lexicon);
+    sn_lexicon_release(&builtin);
+    sentiment_model_free(loaded);
+}
+
+static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(void **state)
+{
+    char dir[4096], path[4200];
+    sentiment_model *m, *loaded;
+
+    (void)state;
+    /* Lists of its own: an entry in two lists, a list missing. */
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/negation.txt", dir);
+    tu_write_file(path, "nope\nnot\nhardly\n", strlen("nope\nnot\nhardly\n"));
+    snprintf(path, sizeof path, "%s/intensifiers.txt", dir);
+    tu_write_file(path, "mega\nhardly\n", strlen("mega\nhardly\n"));
+    snprintf(path, sizeof path, "%s/emoticons.txt", dir);
+    tu_write_file(path, ":o)\n<3\n", strlen(":o)\n<3\n"));
+    {
+        const char *const options[] = {
+            "buckets", "256", "hidden", "4", "epochs", "2", "validation", "0",
+            "ngrams", "3", "char-ngrams", "2", "weighting", "logtf", "normalize", "0",
+            "html", "0", "clitics", "0", "seed", "77", "lexicons", dir, NULL};
+        m = tu_train_tiny(options);
+    }
+    assert_int_equal(m->tokenizer.flags, SN_TOK_ALL & ~(SN_TOK_HTML | SN_TOK_CLITICS));
+    assert_int_equal(m->lexicon.count, 6);
+    loaded = round_trip(m);
+    expect_same_settings(m, loaded);
+    assert_int_equal(loaded->vectorizer.bucket_bits, 8);
+    assert_int_equal(loaded->vectorizer.ngrams, 3);
+    assert_int_equal(loaded->vectorizer.char_ngrams, 2);
+    assert_int_equal(loaded->vectorizer.weighting, SN_WEIGHT_LOGTF);
+    assert_int_equal(loaded->vectorizer.normalize, 0);
+    assert_int_equal(sn_lexicon_lookup(&loaded->lexicon, "hardly", 6),
+                     SN_LEX_NEGATION | SN_LEX_INTENSIFIER);
+    assert_int_equal(sn_lexicon_lookup(&loaded->lexicon, ":o)", 3), SN_LEX_EMOTICON);
+    assert_int_equal(sn_lexicon_lookup(&loaded->lexicon, "but", 3), 0);
+    expect_same_model(m, loaded);
+    sentiment_model_free(loaded);
+    sentiment_model_free(m);
+
+    for (int k = 0; k < SN_LEX_CLASSES; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, sn_lexicon_files[k]);
+        unlink(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_model_trained_with_a_rule_off_classifies_as_before_saving(void **state)
+{
+    static const char *const rules[] = {
+        "negation", "html", "placeholders", "elongation", "emoticons", "clitics"};
+    static const uint32_t flags[] = {
+        SN_TOK_NEGATION, SN_TOK_HTML, SN_TOK_PLACEHOLDERS, SN_TOK_ELONGATION,
+        SN_TOK_EMOTICONS, SN_TOK_CLITICS};
+
+    (void)state;
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+        const char *const options[] = {
+            "buckets", "1024", "hidden", "4", "epochs", "5", "validation", "0",
+            rules[r], "0", NULL};
+        sentiment_model *m = tu_train_tiny(options), *loaded;
+        assert_int_equal(m->tokenizer.flags, SN_TOK_ALL & ~flags[r]);
+        loaded = round_trip(m);
+        assert_int_equal(loaded->tokenizer.flags, SN_TOK_ALL & ~flags[r]);
+        expect_same_model(m, loaded);
+        sentiment_model_free(loaded);
+        sentiment_model_free(m);
+    }
+}
+
+static void test_model_classifies_with_the_rules_it_was_trained_with(void **state)
+{
+    const char *const options[] = {
+        "buckets", "1024", "hidden", "4", "epochs", "5", "validation", "0",
+        "negation", "0", NULL};
+    const char *text = "not good, not bad, never again";
+    sentiment_model *m = tu_train_tiny(options), *loaded;
+    float before[2], after[2];
+
+    (void)state;
+    loaded = round_trip(m);
+    /* Turning negation marking back on in the loaded copy changes what
+     * it makes of a negated text: the stored flags are the ones in use. */
+    tu_classify(loaded, text, before);
+    loaded->tokenizer.flags |= SN_TOK_NEGATION;
+    tu_classify(loaded, text, after);
+    assert_memory_not_equal(before, after, sizeof before);
+    sentiment_model_free(loaded);
+    sentiment_model_free(m);
+}
+
 /* ---- broken files with valid checksums ----------------------------------- */
 
 static uint32_t get32(const unsigned char *p)
@@ -539,7 +696,113 @@ static void expect_damage_rejected(damage_fn damage, int code, const char *words
 static void newer_tokenizer_rules(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "TOKN", &n), 2);
+    put32(section(p, *len, "TOKN", &n), SN_TOKENIZER_RULES + 1);
+}
+
+static void older_tokenizer_rules(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "TOKN", &n), 1);
+}
+
+static void unknown_tokenizer_flag(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "TOKN", &n) + 4, SN_TOK_ALL + 1);
+}
+
+/* The first word-list entry: its classes, then its length. */
+static unsigned char *first_entry(unsigned char *p, size_t len)
+{
+    size_t n;
+    unsigned char *s = section(p, len, "TOKN", &n);
+    assert_true(get32(s + 8) > 0);
+    return s + 12;
+}
+
+static void entry_in_no_list(unsigned char *p, size_t *len)
+{
+    put32(first_entry(p, *len), 0);
+}
+
+static void entry_in_an_unknown_list(unsigned char *p, size_t *len)
+{
+    put32(first_entry(p, *len), 16);
+}
+
+static void entry_longer_than_63_bytes(unsigned char *p, size_t *len)
+{
+    put32(first_entry(p, *len) + 4, SN_LEX_MAX_ENTRY + 1);
+}
+
+static void empty_entry(unsigned char *p, size_t *len)
+{
+    put32(first_entry(p, *len) + 4, 0);
+}
+
+/* The first entry is "not", a negation cue: as an emoticon it would start
+ * with a letter. */
+static void emoticon_starting_with_a_letter(unsigned char *p, size_t *len)
+{
+    unsigned char *e = first_entry(p, *len);
+    assert_memory_equal(e + 8, "not", 3);
+    put32(e, SN_LEX_EMOTICON);
+}
+
+static void entry_with_a_space(unsigned char *p, size_t *len)
+{
+    unsigned char *e = first_entry(p, *len);
+    assert_true(get32(e + 4) >= 3);
+    e[8 + 1] = ' ';
+}
+
+static void too_many_entries(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "TOKN", &n) + 8, 0x10000000);
+}
+
+static void one_entry_fewer_than_stored(unsigned char *p, size_t *len)
+{
+    size_t n;
+    unsigned char *s = section(p, *len, "TOKN", &n);
+    put32(s + 8, get32(s + 8) - 1);
+}
+
+static void char_ngrams_zero(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "VECT", &n) + 8, 0);
+}
+
+static void char_ngrams_six(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "VECT", &n) + 8, SN_MAX_NGRAMS + 1);
+}
+
+static void unknown_weighting(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "VECT", &n) + 12, 2);
+}
+
+static void normalize_two(unsigned char *p, size_t *len)
+{
+    size_t n;
+    put32(section(p, *len, "VECT", &n) + 16, 2);
+}
+
+/* The VECT section of 24 bytes, as before character n-grams: the seed
+ * moved up over the new fields' place. */
+static void vectorizer_section_of_the_old_size(unsigned char *p, size_t *len)
+{
+    size_t n;
+    unsigned char *s = section(p, *len, "VECT", &n);
+    assert_int_equal(n, 28);
+    memmove(s + 24, s + 28, *len - (size_t)(s + 28 - p));
+    *len -= 4;
+    put64(s - 8, 24);
 }
 
 static void too_many_buckets(unsigned char *p, size_t *len)
@@ -629,6 +892,23 @@ static void test_model_load_rejects_damaged_payloads_with_valid_checksums(void *
 {
     (void)state;
     expect_damage_rejected(newer_tokenizer_rules, SENTIMENT_ERR_VERSION, "tokenizer");
+    expect_damage_rejected(older_tokenizer_rules, SENTIMENT_ERR_VERSION, "tokenizer");
+    expect_damage_rejected(unknown_tokenizer_flag, SENTIMENT_ERR_CORRUPT, "tokenizer flags");
+    expect_damage_rejected(entry_in_no_list, SENTIMENT_ERR_CORRUPT, "word-list entry");
+    expect_damage_rejected(entry_in_an_unknown_list, SENTIMENT_ERR_CORRUPT, "word-list entry");
+    expect_damage_rejected(entry_longer_than_63_bytes, SENTIMENT_ERR_CORRUPT,
+                           "word-list entry");
+    expect_damage_rejected(empty_entry, SENTIMENT_ERR_CORRUPT, "word-list entry");
+    expect_damage_rejected(emoticon_starting_with_a_letter, SENTIMENT_ERR_CORRUPT,
+                           "word-list entry");
+    expect_damage_rejected(entry_with_a_space, SENTIMENT_ERR_CORRUPT, "word-list entry");
+    expect_damage_rejected(too_many_entries, SENTIMENT_ERR_CORRUPT, "word-list entries");
+    expect_damage_rejected(one_entry_fewer_than_stored, SENTIMENT_ERR_CORRUPT, "left over");
+    expect_damage_rejected(char_ngrams_zero, SENTIMENT_ERR_CORRUPT, "character n-gram");
+    expect_damage_rejected(char_ngrams_six, SENTIMENT_ERR_CORRUPT, "character n-gram");
+    expect_damage_rejected(unknown_weighting, SENTIMENT_ERR_CORRUPT, "weighting");
+    expect_damage_rejected(normalize_two, SENTIMENT_ERR_CORRUPT, "weighting");
+    expect_damage_rejected(vectorizer_section_of_the_old_size, SENTIMENT_ERR_CORRUPT, "VECT");
     expect_damage_rejected(too_many_buckets, SENTIMENT_ERR_CORRUPT, "buckets");
     expect_damage_rejected(ngrams_zero, SENTIMENT_ERR_CORRUPT, "n-gram");
     expect_damage_rejected(not_a_number_in_w1, SENTIMENT_ERR_CORRUPT, "not a finite number");
@@ -816,6 +1096,10 @@ int main(void)
         cmocka_unit_test(test_model_load_says_when_a_file_is_not_a_model),
         cmocka_unit_test(test_model_load_names_a_missing_file),
         cmocka_unit_test(test_model_save_replaces_a_file_without_leaving_temporaries),
+        cmocka_unit_test(test_model_round_trip_keeps_the_default_settings_and_word_lists),
+        cmocka_unit_test(test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting),
+        cmocka_unit_test(test_model_trained_with_a_rule_off_classifies_as_before_saving),
+        cmocka_unit_test(test_model_classifies_with_the_rules_it_was_trained_with),
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
         cmocka_unit_test(test_model_load_rejects_damaged_headers),
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),

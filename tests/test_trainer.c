@@ -94,7 +94,12 @@ static void test_trainer_accepts_only_powers_of_two_for_buckets(void **state)
 static void test_trainer_checks_the_range_of_every_option(void **state)
 {
     static const struct { const char *name, *bad[6], *good[4]; } cases[] = {
-        {"ngrams", {"0", "4", "-1", "2.5", NULL}, {"1", "2", "3", NULL}},
+        {"ngrams", {"0", "6", "-1", "2.5", NULL}, {"1", "3", "5", NULL}},
+        {"char-ngrams", {"0", "6", "-1", "x", NULL}, {"1", "4", "5", NULL}},
+        {"weighting", {"tf", "", "BINARY", NULL}, {"binary", "logtf", NULL}},
+        {"normalize", {"2", "-1", "yes", NULL}, {"0", "1", NULL}},
+        {"negation", {"2", "on", NULL}, {"0", "1", NULL}},
+        {"html", {"2", "", NULL}, {"0", "1", NULL}},
         {"hidden", {"0", "1025", "x", NULL}, {"1", "16", "1024", NULL}},
         {"epochs", {"0", "10001", "", NULL}, {"1", "10000", NULL}},
         {"batch-size", {"0", "65537", NULL}, {"1", "65536", NULL}},

@@ -1,22 +1,53 @@
 /*
  * test_vectorizer.c - sn_vectorize and sn_hash: texts to sparse vectors of
- * hashed word n-grams.
+ * hashed word n-grams, character n-grams of unspaced scripts, and the extra
+ * features of marked words.
+ *
+ * Indices come in order of first occurrence, not sorted: comparisons of
+ * two texts' features are made on sets unless the order itself is tested.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "internal.h"
+#include "lexicon.h"
 #include "tokenizer.h"
 #include "vectorizer.h"
 
-/* Tokenizes and vectorizes TEXT with S; fails the test on error. */
-static void vectorize(const sn_vectorizer_settings *s, const char *text, sn_features *f)
+/* The built-in word lists, loaded once (see main). */
+static sn_lexicon lexicon;
+
+static int setup(void **state)
+{
+    sentiment_error err;
+
+    (void)state;
+    sn_lexicon_init(&lexicon);
+    if (sn_lexicon_load_default(&lexicon, &err) != SENTIMENT_OK) {
+        print_error("sn_lexicon_load_default: %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sn_lexicon_release(&lexicon);
+    return 0;
+}
+
+/* Tokenizes TEXT with every rule but those in OFF and the built-in lists,
+ * then vectorizes it with S; fails the test on error. */
+static void vectorize_without(const sn_vectorizer_settings *s, uint32_t off,
+                              const char *text, sn_features *f)
 {
     sn_tokenizer tk;
     sn_tokenizer_settings ts;
@@ -24,10 +55,17 @@ static void vectorize(const sn_vectorizer_settings *s, const char *text, sn_feat
 
     sn_tokenizer_init(&tk);
     sn_tokenizer_settings_default(&ts);
-    assert_int_equal(sn_tokenize(&tk, &ts, text, strlen(text), &err), SENTIMENT_OK);
+    ts.flags &= ~off;
+    assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, text, strlen(text), &err),
+                     SENTIMENT_OK);
     if (sn_vectorize(s, &tk, f, &err) != SENTIMENT_OK)
         fail_msg("sn_vectorize: %s", err.message);
     sn_tokenizer_release(&tk);
+}
+
+static void vectorize(const sn_vectorizer_settings *s, const char *text, sn_features *f)
+{
+    vectorize_without(s, 0, text, f);
 }
 
 static sn_vectorizer_settings settings(uint32_t bucket_bits, uint32_t ngrams, uint64_t seed)
@@ -41,6 +79,7 @@ static sn_vectorizer_settings settings(uint32_t bucket_bits, uint32_t ngrams, ui
     return s;
 }
 
+/* Same indices and values in the same order. */
 static int same_features(const sn_features *a, const sn_features *b)
 {
     if (a->count != b->count)
@@ -51,20 +90,63 @@ static int same_features(const sn_features *a, const sn_features *b)
     return 1;
 }
 
-/* Checks the shape every vector must have: indices strictly increasing and
- * inside the buckets, unit length. */
-static void check_shape(const sn_features *f, uint32_t bucket_bits)
+/* Where INDEX is in F, or -1. */
+static long find_index(const sn_features *f, uint32_t index)
 {
+    for (size_t i = 0; i < f->count; i++)
+        if (f->index[i] == index)
+            return (long)i;
+    return -1;
+}
+
+/* Every index of A is in B. */
+static int is_subset(const sn_features *a, const sn_features *b)
+{
+    for (size_t i = 0; i < a->count; i++)
+        if (find_index(b, a->index[i]) < 0)
+            return 0;
+    return 1;
+}
+
+/* The same indices with the same values, in any order. */
+static int same_feature_set(const sn_features *a, const sn_features *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        long k = find_index(b, a->index[i]);
+        if (k < 0 || b->value[k] != a->value[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Checks the shape every vector must have: each index once and inside the
+ * buckets, values positive, unit length when S normalizes. */
+static void check_shape(const sn_features *f, const sn_vectorizer_settings *s)
+{
+    uint32_t *sorted = malloc((f->count + 1) * sizeof *sorted);
     double sq = 0;
 
+    assert_non_null(sorted);
     for (size_t i = 0; i < f->count; i++) {
-        assert_true(f->index[i] < (UINT32_C(1) << bucket_bits));
-        if (i > 0)
-            assert_true(f->index[i - 1] < f->index[i]);
+        assert_true(f->index[i] < (UINT32_C(1) << s->bucket_bits));
         assert_true(f->value[i] > 0);
         sq += (double)f->value[i] * f->value[i];
+        sorted[i] = f->index[i];
     }
-    if (f->count > 0 && fabs(sq - 1.0) > 1e-5)
+    qsort(sorted, f->count, sizeof *sorted, compare_u32);
+    for (size_t i = 1; i < f->count; i++)
+        if (sorted[i - 1] == sorted[i])
+            fail_msg("index %u appears twice", (unsigned)sorted[i]);
+    free(sorted);
+    if (s->normalize && f->count > 0 && fabs(sq - 1.0) > 1e-5)
         fail_msg("sum of squares %.9f, expected 1", sq);
 }
 
@@ -75,9 +157,17 @@ static const char *const texts[] = {
     "The hotel was great; the staff were friendly and the breakfast superb!",
     "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28",
     "caf\xC3\xA9 \xE2\x98\x85\xE2\x98\x85\xE2\x98\x85 \xF0\x9F\x98\x80 na\xC3\xAFve",
+    /* 这家酒店很好，不过很贵 and hotel很好: runs of characters. */
+    "\xE8\xBF\x99\xE5\xAE\xB6\xE9\x85\x92\xE5\xBA\x97\xE5\xBE\x88\xE5\xA5\xBD\xEF\xBC\x8C"
+    "\xE4\xB8\x8D\xE8\xBF\x87\xE5\xBE\x88\xE8\xB4\xB5 hotel\xE5\xBE\x88\xE5\xA5\xBD",
+    "SOOOO GOOD!!! very very nice, not bad but boring :) <br /> www.x.com",
 };
 
-static void test_vectorizer_indices_increase_strictly_within_the_buckets(void **state)
+/* 这家酒店很好: six distinct characters. */
+static const char chinese[] =
+    "\xE8\xBF\x99\xE5\xAE\xB6\xE9\x85\x92\xE5\xBA\x97\xE5\xBE\x88\xE5\xA5\xBD";
+
+static void test_vectorizer_lists_each_index_once_within_the_buckets(void **state)
 {
     sn_features f;
 
@@ -85,12 +175,42 @@ static void test_vectorizer_indices_increase_strictly_within_the_buckets(void **
     sn_features_init(&f);
     for (uint32_t bits = SN_MIN_BUCKET_BITS; bits <= 24; bits += 4)
         for (uint32_t n = 1; n <= SN_MAX_NGRAMS; n++)
-            for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
-                sn_vectorizer_settings s = settings(bits, n, 99);
-                vectorize(&s, texts[t], &f);
-                check_shape(&f, bits);
-            }
+            for (uint32_t c = 1; c <= SN_MAX_NGRAMS; c += 2)
+                for (uint32_t w = 0; w < 4; w++)
+                    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+                        sn_vectorizer_settings s = settings(bits, n, 99);
+                        s.char_ngrams = c;
+                        s.weighting = w & 1 ? SN_WEIGHT_LOGTF : SN_WEIGHT_BINARY;
+                        s.normalize = w >> 1;
+                        vectorize(&s, texts[t], &f);
+                        check_shape(&f, &s);
+                    }
     sn_features_release(&f);
+}
+
+static void test_vectorizer_lists_indices_in_order_of_first_occurrence(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 17);
+    sn_features f, one;
+    uint32_t a, b, c;
+
+    (void)state;
+    sn_features_init(&f);
+    sn_features_init(&one);
+    vectorize(&s, "apple", &one);
+    a = one.index[0];
+    vectorize(&s, "banana", &one);
+    b = one.index[0];
+    vectorize(&s, "cherry", &one);
+    c = one.index[0];
+    assert_true(a != b && b != c && a != c);
+    vectorize(&s, "banana apple banana cherry apple", &f);
+    assert_int_equal(f.count, 3);
+    assert_int_equal(f.index[0], b);
+    assert_int_equal(f.index[1], a);
+    assert_int_equal(f.index[2], c);
+    sn_features_release(&f);
+    sn_features_release(&one);
 }
 
 static void test_vectorizer_scales_vectors_to_unit_length(void **state)
@@ -105,8 +225,61 @@ static void test_vectorizer_scales_vectors_to_unit_length(void **state)
     assert_int_equal(f.count, 5);
     for (size_t i = 0; i < f.count; i++)
         assert_true(fabsf(f.value[i] - 1.0f / sqrtf(5.0f)) < 1e-6f);
-    check_shape(&f, 20);
+    check_shape(&f, &s);
+    /* With log weights too. */
+    s.weighting = SN_WEIGHT_LOGTF;
+    vectorize(&s, "a a a b c a b", &f);
+    check_shape(&f, &s);
     sn_features_release(&f);
+}
+
+static void test_vectorizer_leaves_values_unscaled_when_normalize_is_off(void **state)
+{
+    sn_vectorizer_settings s = settings(20, 2, 1);
+    sn_features f;
+
+    (void)state;
+    s.normalize = 0;
+    sn_features_init(&f);
+    vectorize(&s, "a b c", &f);
+    assert_int_equal(f.count, 5);
+    for (size_t i = 0; i < f.count; i++)
+        assert_true(f.value[i] == 1.0f);
+    sn_features_release(&f);
+}
+
+static void test_vectorizer_weights_a_repeated_word_by_one_plus_the_log_of_its_count(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 3);
+    sn_features binary, logtf;
+    long good, bad;
+
+    (void)state;
+    s.normalize = 0;
+    sn_features_init(&binary);
+    sn_features_init(&logtf);
+    vectorize(&s, "good good good bad", &binary);
+    s.weighting = SN_WEIGHT_LOGTF;
+    vectorize(&s, "good good good bad", &logtf);
+    assert_int_equal(binary.count, 2);
+    assert_int_equal(logtf.count, 2);
+    /* The same buckets, other values. */
+    good = find_index(&logtf, binary.index[0]);
+    bad = find_index(&logtf, binary.index[1]);
+    assert_true(good >= 0 && bad >= 0);
+    assert_true(binary.value[0] == 1.0f && binary.value[1] == 1.0f);
+    assert_true(fabsf(logtf.value[good] - (1.0f + logf(3.0f))) < 1e-6f);
+    assert_true(logtf.value[bad] == 1.0f);
+    assert_true(fabsf(logtf.value[good] / logtf.value[bad] - (1.0f + logf(3.0f))) < 1e-6f);
+    /* Normalized, the ratio stays. */
+    s.normalize = 1;
+    vectorize(&s, "good good good bad", &logtf);
+    check_shape(&logtf, &s);
+    good = find_index(&logtf, binary.index[0]);
+    bad = find_index(&logtf, binary.index[1]);
+    assert_true(fabsf(logtf.value[good] / logtf.value[bad] - (1.0f + logf(3.0f))) < 1e-5f);
+    sn_features_release(&binary);
+    sn_features_release(&logtf);
 }
 
 static void test_vectorizer_gives_an_empty_vector_for_an_empty_text(void **state)
@@ -121,6 +294,8 @@ static void test_vectorizer_gives_an_empty_vector_for_an_empty_text(void **state
     vectorize(&s, "something", &f);
     assert_int_equal(f.count, 1);
     vectorize(&s, "   ", &f);
+    assert_int_equal(f.count, 0);
+    vectorize(&s, "<br />", &f);
     assert_int_equal(f.count, 0);
     sn_features_release(&f);
 }
@@ -158,7 +333,7 @@ static void test_vectorizer_uses_other_buckets_with_another_seed(void **state)
     vectorize(&s1, texts[3], &a);
     vectorize(&s2, texts[3], &b);
     assert_int_equal(a.count, b.count);
-    assert_false(same_features(&a, &b));
+    assert_false(same_feature_set(&a, &b));
     /* Even one word moves. */
     vectorize(&s1, "good", &a);
     vectorize(&s2, "good", &b);
@@ -177,15 +352,16 @@ static void test_vectorizer_tells_word_order_apart_with_bigrams(void **state)
     (void)state;
     sn_features_init(&a);
     sn_features_init(&b);
-    vectorize(&bi, "good not", &a);
-    vectorize(&bi, "not good", &b);
+    /* Words in no list: no mark changes their features. */
+    vectorize(&bi, "good movie", &a);
+    vectorize(&bi, "movie good", &b);
     assert_int_equal(a.count, 3);
     assert_int_equal(b.count, 3);
-    assert_false(same_features(&a, &b));
-    vectorize(&uni, "good not", &a);
-    vectorize(&uni, "not good", &b);
+    assert_false(same_feature_set(&a, &b));
+    vectorize(&uni, "good movie", &a);
+    vectorize(&uni, "movie good", &b);
     assert_int_equal(a.count, 2);
-    assert_true(same_features(&a, &b));
+    assert_true(same_feature_set(&a, &b));
     sn_features_release(&a);
     sn_features_release(&b);
 }
@@ -209,10 +385,11 @@ static void test_vectorizer_counts_each_ngram_order_separately(void **state)
 static void test_vectorizer_gives_one_feature_for_a_repeated_token(void **state)
 {
     sn_vectorizer_settings uni = settings(20, 1, 5), bi = settings(20, 2, 5);
-    sn_features f;
+    sn_features f, g;
 
     (void)state;
     sn_features_init(&f);
+    sn_features_init(&g);
     vectorize(&uni, "good good good good", &f);
     assert_int_equal(f.count, 1);
     assert_true(fabsf(f.value[0] - 1.0f) < 1e-6f);
@@ -221,9 +398,16 @@ static void test_vectorizer_gives_one_feature_for_a_repeated_token(void **state)
     assert_int_equal(f.count, 2);
     assert_true(fabsf(f.value[0] - 1.0f / sqrtf(2.0f)) < 1e-6f);
     /* Case and width differences are the same token, so the same feature. */
-    vectorize(&uni, "Good GOOD \xEF\xBD\x87ood", &f);
+    vectorize(&uni, "Good gOOd \xEF\xBD\x87ood", &f);
     assert_int_equal(f.count, 1);
+    vectorize(&uni, "good", &g);
+    assert_int_equal(f.index[0], g.index[0]);
+    /* A word in capitals is the same token plus its capitals feature. */
+    vectorize(&uni, "Good GOOD \xEF\xBD\x87ood", &f);
+    assert_int_equal(f.count, 2);
+    assert_true(is_subset(&g, &f));
     sn_features_release(&f);
+    sn_features_release(&g);
 }
 
 static void test_vectorizer_folds_into_few_buckets_without_duplicates(void **state)
@@ -237,9 +421,183 @@ static void test_vectorizer_folds_into_few_buckets_without_duplicates(void **sta
     vectorize(&s, texts[4], &f);
     assert_true(f.count <= 16);
     assert_true(f.count >= 8);
-    check_shape(&f, SN_MIN_BUCKET_BITS);
+    check_shape(&f, &s);
     sn_features_release(&f);
 }
+
+/* ---- character n-grams --------------------------------------------------------- */
+
+static void test_vectorizer_makes_more_features_with_longer_character_ngrams(void **state)
+{
+    sn_features f1, f2, f3;
+    sn_vectorizer_settings s = settings(24, 1, 21);
+
+    (void)state;
+    sn_features_init(&f1);
+    sn_features_init(&f2);
+    sn_features_init(&f3);
+    s.char_ngrams = 1;
+    vectorize(&s, chinese, &f1);
+    s.char_ngrams = 2;
+    vectorize(&s, chinese, &f2);
+    s.char_ngrams = 3;
+    vectorize(&s, chinese, &f3);
+    /* 6 characters; 5 pairs; 4 triples. */
+    assert_int_equal(f1.count, 6);
+    assert_int_equal(f2.count, 6 + 5);
+    assert_int_equal(f3.count, 6 + 5 + 4);
+    assert_true(is_subset(&f1, &f2));
+    assert_true(is_subset(&f2, &f3));
+    sn_features_release(&f1);
+    sn_features_release(&f2);
+    sn_features_release(&f3);
+}
+
+static void test_vectorizer_leaves_english_text_unaffected_by_char_ngrams(void **state)
+{
+    sn_features a, b;
+
+    (void)state;
+    sn_features_init(&a);
+    sn_features_init(&b);
+    for (uint32_t n = 1; n <= 3; n++) {
+        sn_vectorizer_settings s = settings(20, n, 4);
+        s.char_ngrams = 1;
+        vectorize(&s, texts[3], &a);
+        for (uint32_t c = 2; c <= SN_MAX_NGRAMS; c++) {
+            s.char_ngrams = c;
+            vectorize(&s, texts[3], &b);
+            assert_true(same_features(&a, &b));
+        }
+    }
+    sn_features_release(&a);
+    sn_features_release(&b);
+}
+
+static void test_vectorizer_makes_no_character_ngram_across_a_word(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 8);
+    sn_features f;
+
+    (void)state;
+    sn_features_init(&f);
+    s.char_ngrams = 3;
+    /* hotel很好: "hotel", 很, 好 and 很好; no n-gram with "hotel". */
+    vectorize(&s, "hotel\xE5\xBE\x88\xE5\xA5\xBD", &f);
+    assert_int_equal(f.count, 4);
+    /* 很好hotel很好: the two runs give the same n-grams. */
+    vectorize(&s, "\xE5\xBE\x88\xE5\xA5\xBDhotel\xE5\xBE\x88\xE5\xA5\xBD", &f);
+    assert_int_equal(f.count, 4);
+    sn_features_release(&f);
+}
+
+/* ---- marked tokens ------------------------------------------------------------- */
+
+static void test_vectorizer_hashes_a_negated_token_apart_from_the_same_token(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 6);
+    sn_features good, not_good, not_marked;
+
+    (void)state;
+    sn_features_init(&good);
+    sn_features_init(&not_good);
+    sn_features_init(&not_marked);
+    vectorize(&s, "good", &good);
+    vectorize(&s, "not good", &not_good);
+    assert_int_equal(good.count, 1);
+    assert_int_equal(not_good.count, 2);
+    /* The "good" of "not good" is another feature than plain "good". */
+    assert_true(find_index(&not_good, good.index[0]) < 0);
+    /* Without negation marking, it is the same. */
+    vectorize_without(&s, SN_TOK_NEGATION, "not good", &not_marked);
+    assert_int_equal(not_marked.count, 2);
+    assert_true(find_index(&not_marked, good.index[0]) >= 0);
+    /* After the clause ends, "good" is plain again. */
+    vectorize(&s, "not bad, good", &not_good);
+    assert_true(find_index(&not_good, good.index[0]) >= 0);
+    sn_features_release(&good);
+    sn_features_release(&not_good);
+    sn_features_release(&not_marked);
+}
+
+static void test_vectorizer_gives_marked_words_an_extra_feature(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 9);
+    sn_features plain, marked;
+
+    (void)state;
+    sn_features_init(&plain);
+    sn_features_init(&marked);
+    /* In capitals: the word and its capitals feature. */
+    vectorize(&s, "good", &plain);
+    vectorize(&s, "GOOD", &marked);
+    assert_int_equal(marked.count, 2);
+    assert_true(is_subset(&plain, &marked));
+    /* Intensified: "very", "nice", and nice's intensified feature. */
+    vectorize(&s, "nice", &plain);
+    vectorize(&s, "very nice", &marked);
+    assert_int_equal(marked.count, 3);
+    assert_true(is_subset(&plain, &marked));
+    /* Elongated: "soo" and its elongation feature. */
+    vectorize(&s, "soo", &plain);
+    vectorize(&s, "sooooo", &marked);
+    assert_int_equal(plain.count, 1);
+    assert_int_equal(marked.count, 2);
+    assert_true(is_subset(&plain, &marked));
+    sn_features_release(&plain);
+    sn_features_release(&marked);
+}
+
+static void test_vectorizer_survives_random_texts_and_settings(void **state)
+{
+    /* Runs of characters of every length, words, marks and breaks, with
+     * every combination of orders: each index once, never more features
+     * than n-grams and marks. */
+    static const char *const pieces[] = {
+        "\xE5\xBE\x88", "\xE5\xA5\xBD", "\xE3\x81\x82", "\xE0\xB8\x99\xE0\xB8\xB5",
+        "hotel", " ", ", ", "not ", "very ", "SOOOO ", "GOOD ", ":) ", "!!! ", "1234 ",
+        "\xF0\x9F\x91\x8D",
+    };
+    sn_tokenizer tk;
+    sn_tokenizer_settings ts;
+    sn_features f;
+    sentiment_error err;
+    uint64_t rng = 5;
+    char buf[80 * 8];
+
+    (void)state;
+    sn_tokenizer_init(&tk);
+    sn_tokenizer_settings_default(&ts);
+    sn_features_init(&f);
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0, n = sn_rng_below(&rng, 80), bound = 0;
+        sn_vectorizer_settings s = settings(
+            SN_MIN_BUCKET_BITS + (uint32_t)sn_rng_below(&rng, 17),
+            1 + (uint32_t)sn_rng_below(&rng, SN_MAX_NGRAMS), sn_rng_next(&rng));
+        s.char_ngrams = 1 + (uint32_t)sn_rng_below(&rng, SN_MAX_NGRAMS);
+        s.weighting = (uint32_t)sn_rng_below(&rng, 2);
+        s.normalize = (uint32_t)sn_rng_below(&rng, 2);
+        for (size_t i = 0; i < n; i++) {
+            const char *p = pieces[sn_rng_below(&rng, sizeof pieces / sizeof pieces[0])];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, buf, len, &err), SENTIMENT_OK);
+        if (sn_vectorize(&s, &tk, &f, &err) != SENTIMENT_OK)
+            fail_msg("sn_vectorize: %s", err.message);
+        check_shape(&f, &s);
+        for (size_t i = 0; i < tk.count; i++) {
+            bound += s.ngrams > s.char_ngrams ? s.ngrams : s.char_ngrams;
+            bound += (tk.tokens[i].flags & (SN_TOKEN_INTENSIFIED | SN_TOKEN_ALLCAPS |
+                                            SN_TOKEN_ELONGATED)) != 0 ? 3 : 0;
+        }
+        assert_true(f.count <= bound);
+    }
+    sn_features_release(&f);
+    sn_tokenizer_release(&tk);
+}
+
+/* ---- hashing ------------------------------------------------------------------- */
 
 static void test_hash_is_stable_for_the_same_input(void **state)
 {
@@ -296,7 +654,7 @@ static void test_vectorizer_fails_cleanly_when_memory_runs_out(void **state)
     (void)state;
     sn_tokenizer_init(&tk);
     sn_tokenizer_settings_default(&ts);
-    assert_int_equal(sn_tokenize(&tk, &ts, texts[3], strlen(texts[3]), &err),
+    assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, texts[6], strlen(texts[6]), &err),
                      SENTIMENT_OK);
     for (n = 1;; n++) {
         sn_features f;
@@ -312,15 +670,18 @@ static void test_vectorizer_fails_cleanly_when_memory_runs_out(void **state)
             break;
         assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
     }
-    assert_true(n > 2); /* the index and the value arrays */
+    assert_true(n > 3); /* the index, value and slot arrays */
     sn_tokenizer_release(&tk);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vectorizer_indices_increase_strictly_within_the_buckets),
+        cmocka_unit_test(test_vectorizer_lists_each_index_once_within_the_buckets),
+        cmocka_unit_test(test_vectorizer_lists_indices_in_order_of_first_occurrence),
         cmocka_unit_test(test_vectorizer_scales_vectors_to_unit_length),
+        cmocka_unit_test(test_vectorizer_leaves_values_unscaled_when_normalize_is_off),
+        cmocka_unit_test(test_vectorizer_weights_a_repeated_word_by_one_plus_the_log_of_its_count),
         cmocka_unit_test(test_vectorizer_gives_an_empty_vector_for_an_empty_text),
         cmocka_unit_test(test_vectorizer_is_deterministic_for_the_same_seed),
         cmocka_unit_test(test_vectorizer_uses_other_buckets_with_another_seed),
@@ -328,10 +689,16 @@ int main(void)
         cmocka_unit_test(test_vectorizer_counts_each_ngram_order_separately),
         cmocka_unit_test(test_vectorizer_gives_one_feature_for_a_repeated_token),
         cmocka_unit_test(test_vectorizer_folds_into_few_buckets_without_duplicates),
+        cmocka_unit_test(test_vectorizer_makes_more_features_with_longer_character_ngrams),
+        cmocka_unit_test(test_vectorizer_leaves_english_text_unaffected_by_char_ngrams),
+        cmocka_unit_test(test_vectorizer_makes_no_character_ngram_across_a_word),
+        cmocka_unit_test(test_vectorizer_hashes_a_negated_token_apart_from_the_same_token),
+        cmocka_unit_test(test_vectorizer_gives_marked_words_an_extra_feature),
+        cmocka_unit_test(test_vectorizer_survives_random_texts_and_settings),
         cmocka_unit_test(test_hash_is_stable_for_the_same_input),
         cmocka_unit_test(test_hash_differs_for_different_lengths),
         cmocka_unit_test(test_hash_depends_on_seed_and_every_byte),
         cmocka_unit_test(test_vectorizer_fails_cleanly_when_memory_runs_out),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -26,10 +26,22 @@ static void usage(void)
 "  -l, --learning-rate=R     Adam step size (default 0.002)\n"
 "  -b, --batch-size=N        examples per mini-batch (default 128)\n"
 "      --buckets=N           hash buckets, a power of two (default 1048576)\n"
-"      --ngrams=N            longest word n-gram, 1 to 3 (default 2)\n"
+"      --ngrams=N            longest word n-gram, 1 to 5 (default 2)\n"
 "      --hidden=N            hidden layer width (default 16)\n"
 "      --validation=F        share of examples held out to pick the best\n"
 "                            epoch (default 0.1; 0 keeps the last epoch)\n"
+"      --char-ngrams=N       longest character n-gram in scripts written\n"
+"                            without spaces (Chinese, Japanese, Thai...;\n"
+"                            default 4)\n"
+"      --weighting=W         feature values: binary (default) or logtf\n"
+"      --no-normalize        do not scale feature vectors to unit length\n"
+"      --lexicons=DIR        word lists from DIR instead of the built-in ones\n"
+"      --no-html             keep HTML tags and entities as text\n"
+"      --no-placeholders     keep URLs, e-mail, @mentions and long numbers\n"
+"      --no-elongation       keep elongations (\"sooooo\") as written\n"
+"      --no-negation         do not mark negated words\n"
+"      --no-emoticons        cut emoticons into punctuation\n"
+"      --no-clitics          keep \"don't\" whole instead of \"do\" \"n't\"\n"
 "      --no-batchnorm        train without batch normalization\n"
 "      --seed=N              seed for shuffling and initialization (default 1)\n"
 "  -q, --quiet               print nothing but errors\n"
@@ -67,7 +79,9 @@ static int on_progress(const sentiment_progress *p, void *user)
 int main(int argc, char **argv)
 {
     enum { OPT_BUCKETS = 256, OPT_NGRAMS, OPT_HIDDEN, OPT_VALIDATION,
-           OPT_NO_BATCHNORM, OPT_SEED };
+           OPT_NO_BATCHNORM, OPT_SEED, OPT_CHAR_NGRAMS, OPT_WEIGHTING,
+           OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
+           OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -77,6 +91,16 @@ int main(int argc, char **argv)
         {"ngrams", required_argument, NULL, OPT_NGRAMS},
         {"hidden", required_argument, NULL, OPT_HIDDEN},
         {"validation", required_argument, NULL, OPT_VALIDATION},
+        {"char-ngrams", required_argument, NULL, OPT_CHAR_NGRAMS},
+        {"weighting", required_argument, NULL, OPT_WEIGHTING},
+        {"lexicons", required_argument, NULL, OPT_LEXICONS},
+        {"no-normalize", no_argument, NULL, OPT_NO_NORMALIZE},
+        {"no-html", no_argument, NULL, OPT_NO_HTML},
+        {"no-placeholders", no_argument, NULL, OPT_NO_PLACEHOLDERS},
+        {"no-elongation", no_argument, NULL, OPT_NO_ELONGATION},
+        {"no-negation", no_argument, NULL, OPT_NO_NEGATION},
+        {"no-emoticons", no_argument, NULL, OPT_NO_EMOTICONS},
+        {"no-clitics", no_argument, NULL, OPT_NO_CLITICS},
         {"no-batchnorm", no_argument, NULL, OPT_NO_BATCHNORM},
         {"seed", required_argument, NULL, OPT_SEED},
         {"quiet", no_argument, NULL, 'q'},
@@ -107,6 +131,16 @@ int main(int argc, char **argv)
         case OPT_NGRAMS: name = "ngrams"; break;
         case OPT_HIDDEN: name = "hidden"; break;
         case OPT_VALIDATION: name = "validation"; break;
+        case OPT_CHAR_NGRAMS: name = "char-ngrams"; break;
+        case OPT_WEIGHTING: name = "weighting"; break;
+        case OPT_LEXICONS: name = "lexicons"; break;
+        case OPT_NO_NORMALIZE: name = "normalize"; value = "0"; break;
+        case OPT_NO_HTML: name = "html"; value = "0"; break;
+        case OPT_NO_PLACEHOLDERS: name = "placeholders"; value = "0"; break;
+        case OPT_NO_ELONGATION: name = "elongation"; value = "0"; break;
+        case OPT_NO_NEGATION: name = "negation"; value = "0"; break;
+        case OPT_NO_EMOTICONS: name = "emoticons"; value = "0"; break;
+        case OPT_NO_CLITICS: name = "clitics"; value = "0"; break;
         case OPT_NO_BATCHNORM: name = "batchnorm"; value = "0"; break;
         case OPT_SEED: name = "seed"; break;
         case 'q': state.quiet = 1; break;

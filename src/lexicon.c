@@ -1,0 +1,285 @@
+/*
+ * lexicon.c - word lists as a hash set.
+ *
+ * The lists are tiny (tens of entries) but consulted for every token, so a
+ * lookup is one hash and usually one comparison.  They are written by the
+ * project in lexicons/, built into the library, and stored in every model,
+ * so a model tokenizes the same wherever it runs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "lexicon.h"
+
+const char *const sn_lexicon_files[SN_LEX_CLASSES] = {
+    "negation.txt", "contrast.txt", "intensifiers.txt", "emoticons.txt"
+};
+const uint32_t sn_lexicon_file_class[SN_LEX_CLASSES] = {
+    SN_LEX_NEGATION, SN_LEX_CONTRAST, SN_LEX_INTENSIFIER, SN_LEX_EMOTICON
+};
+
+void sn_lexicon_init(sn_lexicon *lex)
+{
+    memset(lex, 0, sizeof *lex);
+}
+
+void sn_lexicon_release(sn_lexicon *lex)
+{
+    sn_free(lex->strings);
+    sn_free(lex->entries);
+    sn_free(lex->table);
+    sn_lexicon_init(lex);
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int rehash(sn_lexicon *lex, size_t size)
+{
+    uint32_t *table = sn_calloc(size, sizeof *table);
+    if (table == NULL)
+        return -1;
+    for (size_t i = 0; i < lex->count; i++) {
+        const sn_lexicon_entry *e = &lex->entries[i];
+        size_t h = hash_bytes(lex->strings + e->offset, e->len) & (size - 1);
+        while (table[h] != 0)
+            h = (h + 1) & (size - 1);
+        table[h] = (uint32_t)i + 1;
+    }
+    sn_free(lex->table);
+    lex->table = table;
+    lex->table_size = size;
+    return 0;
+}
+
+static long find(const sn_lexicon *lex, const char *s, size_t len)
+{
+    size_t h;
+
+    if (lex->table_size == 0)
+        return -1;
+    h = hash_bytes(s, len) & (lex->table_size - 1);
+    while (lex->table[h] != 0) {
+        const sn_lexicon_entry *e = &lex->entries[lex->table[h] - 1];
+        if (e->len == len && memcmp(lex->strings + e->offset, s, len) == 0)
+            return (long)lex->table[h] - 1;
+        h = (h + 1) & (lex->table_size - 1);
+    }
+    return -1;
+}
+
+/* Most words are in no list.  A filter bit from the length and three of
+ * the bytes turns nearly all of them away before any hashing. */
+static inline unsigned filter_bit(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return (unsigned)(len * 131 + u[0] * 7 + u[len - 1] * 31 + u[len / 2] * 3) & 4095;
+}
+
+uint32_t sn_lexicon_lookup(const sn_lexicon *lex, const char *s, size_t len)
+{
+    unsigned bit;
+    long i;
+
+    if (len == 0 || len > SN_LEX_MAX_ENTRY)
+        return 0;
+    bit = filter_bit(s, len);
+    if (!(lex->filter[bit >> 6] & (UINT64_C(1) << (bit & 63))))
+        return 0;
+    i = find(lex, s, len);
+    return i < 0 ? 0 : lex->entries[i].classes;
+}
+
+int sn_lexicon_add(sn_lexicon *lex, uint32_t cls, const char *entry, size_t len,
+                   sentiment_error *err)
+{
+    long i;
+
+    if (len == 0 || len > SN_LEX_MAX_ENTRY)
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       "a list entry must have 1 to %d bytes", SN_LEX_MAX_ENTRY);
+    for (size_t k = 0; k < len; k++)
+        if ((unsigned char)entry[k] <= ' ' || entry[k] == 0x7F)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "a list entry must not hold spaces or control characters");
+    if (cls == SN_LEX_EMOTICON) {
+        unsigned char c = (unsigned char)entry[0];
+        if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9'))
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "an emoticon must start with an ASCII punctuation mark");
+        lex->emoticon_first[c >> 5] |= UINT32_C(1) << (c & 31);
+        if (len > lex->emoticon_max)
+            lex->emoticon_max = len;
+    }
+    i = find(lex, entry, len);
+    if (i >= 0) {
+        lex->entries[i].classes |= cls;
+        return SENTIMENT_OK;
+    }
+    {
+        unsigned bit = filter_bit(entry, len);
+        lex->filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
+    }
+    if (lex->count == lex->cap) {
+        size_t cap = lex->cap ? 2 * lex->cap : 64;
+        sn_lexicon_entry *e = sn_realloc_array(lex->entries, cap, sizeof *e);
+        if (e == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
+        lex->entries = e;
+        lex->cap = cap;
+    }
+    if (lex->strings_len + len + 1 > lex->strings_cap) {
+        size_t cap = lex->strings_cap ? 2 * lex->strings_cap : 1024;
+        while (cap < lex->strings_len + len + 1)
+            cap *= 2;
+        char *s = sn_realloc(lex->strings, cap);
+        if (s == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
+        lex->strings = s;
+        lex->strings_cap = cap;
+    }
+    memcpy(lex->strings + lex->strings_len, entry, len);
+    lex->strings[lex->strings_len + len] = '\0';
+    lex->entries[lex->count].offset = (uint32_t)lex->strings_len;
+    lex->entries[lex->count].len = (uint32_t)len;
+    lex->entries[lex->count].classes = cls;
+    lex->strings_len += len + 1;
+    lex->count++;
+    if (2 * lex->count > lex->table_size &&
+        rehash(lex, lex->table_size ? 2 * lex->table_size : 128) < 0) {
+        lex->count--; /* not findable: undo */
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
+    }
+    if (lex->table_size && find(lex, entry, len) < 0) {
+        size_t h = hash_bytes(entry, len) & (lex->table_size - 1);
+        while (lex->table[h] != 0)
+            h = (h + 1) & (lex->table_size - 1);
+        lex->table[h] = (uint32_t)lex->count;
+    }
+    return SENTIMENT_OK;
+}
+
+int sn_lexicon_parse(sn_lexicon *lex, uint32_t cls, const char *text, size_t len,
+                     const char *name, sentiment_error *err)
+{
+    size_t pos = 0;
+    unsigned long line = 0;
+
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len, b = pos, e = end;
+        sentiment_error detail;
+        int rc;
+
+        line++;
+        while (b < e && (text[b] == ' ' || text[b] == '\t'))
+            b++;
+        while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+            e--;
+        if (e > b && text[b] != '#') {
+            rc = sn_lexicon_add(lex, cls, text + b, e - b, &detail);
+            if (rc != SENTIMENT_OK)
+                return sn_fail(err, rc, "%s:%lu: %s", name, line, detail.message);
+        }
+        pos = end + 1;
+    }
+    return SENTIMENT_OK;
+}
+
+int sn_lexicon_load_default(sn_lexicon *lex, sentiment_error *err)
+{
+    for (int k = 0; k < SN_LEX_CLASSES; k++) {
+        int rc = sn_lexicon_parse(lex, sn_lexicon_file_class[k], sn_default_lexicons[k],
+                                  strlen(sn_default_lexicons[k]), sn_lexicon_files[k],
+                                  err);
+        if (rc != SENTIMENT_OK)
+            return rc;
+    }
+    return SENTIMENT_OK;
+}
+
+int sn_lexicon_load_dir(sn_lexicon *lex, const char *dir, sentiment_error *err)
+{
+    struct stat st;
+
+    /* A mistyped folder must not train a model without lists in silence. */
+    if (stat(dir, &st) < 0)
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: not a folder", dir);
+    for (int k = 0; k < SN_LEX_CLASSES; k++) {
+        char path[4096];
+        FILE *f;
+        char *data = NULL;
+        size_t len = 0, cap = 0;
+        int rc;
+
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, sn_lexicon_files[k]) >=
+            sizeof path)
+            return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: path too long", dir);
+        f = fopen(path, "rb");
+        if (f == NULL) {
+            if (errno == ENOENT)
+                continue;
+            return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
+        }
+        for (;;) {
+            if (len == cap) {
+                cap = cap ? 2 * cap : 4096;
+                if (cap > (1u << 24)) {
+                    sn_free(data);
+                    fclose(f);
+                    return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: larger than 16 MiB",
+                                   path);
+                }
+                char *p = sn_realloc(data, cap);
+                if (p == NULL) {
+                    sn_free(data);
+                    fclose(f);
+                    return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", path);
+                }
+                data = p;
+            }
+            size_t got = fread(data + len, 1, cap - len, f);
+            len += got;
+            if (got == 0)
+                break;
+        }
+        if (ferror(f)) {
+            sn_free(data);
+            fclose(f);
+            return sn_fail(err, SENTIMENT_ERR_IO, "%s: read error", path);
+        }
+        fclose(f);
+        rc = sn_lexicon_parse(lex, sn_lexicon_file_class[k], data ? data : "", len, path,
+                              err);
+        sn_free(data);
+        if (rc != SENTIMENT_OK)
+            return rc;
+    }
+    return SENTIMENT_OK;
+}
+
+int sn_lexicon_copy(sn_lexicon *dst, const sn_lexicon *src, sentiment_error *err)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        const sn_lexicon_entry *e = &src->entries[i];
+        for (uint32_t bit = 1; bit <= SN_LEX_EMOTICON; bit <<= 1) {
+            if (e->classes & bit) {
+                int rc = sn_lexicon_add(dst, bit, src->strings + e->offset, e->len, err);
+                if (rc != SENTIMENT_OK)
+                    return rc;
+            }
+        }
+    }
+    return SENTIMENT_OK;
+}

@@ -1,0 +1,73 @@
+/*
+ * lexicon.h - the word lists the tokenizer consults: negation cues,
+ * contrast words, intensifiers and emoticons.
+ */
+#ifndef SENTIMENT_LEXICON_H
+#define SENTIMENT_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sentiment.h"
+
+enum sn_lexicon_class {
+    SN_LEX_NEGATION = 1,
+    SN_LEX_CONTRAST = 2,
+    SN_LEX_INTENSIFIER = 4,
+    SN_LEX_EMOTICON = 8
+};
+#define SN_LEX_CLASSES 4
+#define SN_LEX_MAX_ENTRY 63
+
+typedef struct sn_lexicon_entry {
+    uint32_t offset, len;   /* into strings */
+    uint32_t classes;       /* SN_LEX_* bits */
+} sn_lexicon_entry;
+
+typedef struct sn_lexicon {
+    char *strings;
+    size_t strings_len, strings_cap;
+    sn_lexicon_entry *entries;
+    size_t count, cap;
+    uint32_t *table;        /* entry index + 1, or 0 */
+    size_t table_size;
+    uint32_t emoticon_first[4]; /* bit c: some emoticon starts with ASCII c */
+    uint64_t filter[64];    /* a Bloom filter of 4096 bits, see lexicon.c */
+    size_t emoticon_max;    /* longest emoticon, bytes */
+} sn_lexicon;
+
+/* The lists of lexicons/, built into the library (lexicon-data.c), in the
+ * order of sn_lexicon_files. */
+extern const char *const sn_default_lexicons[SN_LEX_CLASSES];
+
+/* The file name of each class's list in a lexicon folder, and its class. */
+extern const char *const sn_lexicon_files[SN_LEX_CLASSES];
+extern const uint32_t sn_lexicon_file_class[SN_LEX_CLASSES];
+
+void sn_lexicon_init(sn_lexicon *lex);
+void sn_lexicon_release(sn_lexicon *lex);
+
+/* Adds ENTRY to CLASS; an entry already there gains the class. */
+int sn_lexicon_add(sn_lexicon *lex, uint32_t cls, const char *entry, size_t len,
+                   sentiment_error *err);
+
+/* Adds every line of a list (comments '#' and blank lines skipped); NAME is
+ * used in messages with the line number. */
+int sn_lexicon_parse(sn_lexicon *lex, uint32_t cls, const char *text, size_t len,
+                     const char *name, sentiment_error *err);
+
+/* The lists in lexicons/ of the source tree, built into the library. */
+int sn_lexicon_load_default(sn_lexicon *lex, sentiment_error *err);
+
+/* Reads DIR/negation.txt, contrast.txt, intensifiers.txt, emoticons.txt;
+ * a file that does not exist leaves its list empty, a folder that does not
+ * exist is an error. */
+int sn_lexicon_load_dir(sn_lexicon *lex, const char *dir, sentiment_error *err);
+
+/* The classes of the LEN bytes at S, 0 when it is in no list. */
+uint32_t sn_lexicon_lookup(const sn_lexicon *lex, const char *s, size_t len);
+
+/* Copies SRC into an empty DST. */
+int sn_lexicon_copy(sn_lexicon *dst, const sn_lexicon *src, sentiment_error *err);
+
+#endif
