@@ -515,8 +515,31 @@ static void word(segmenter *g, size_t from, size_t to)
     int flags = 0;
 
     begin(g);
+    if (reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - from) + 16, 1) < 0) {
+        g->failed = 1;
+        return;
+    }
     for (size_t i = from; i < to; i++) {
         int32_t cp = g->cps[i];
+        if (cp < 0x80 && cp != '\'') {
+            /* ASCII letter: fold and shorten here, without put_folded. */
+            int32_t c = cp | 0x20;
+            upper += cp < 'a';
+            lower += cp >= 'a';
+            if (shorten && c == g->last[0] && c == g->last[1]) {
+                flags |= SN_TOKEN_ELONGATED;
+                continue;
+            }
+            g->last[1] = g->last[0];
+            g->last[0] = c;
+            tk->text[tk->text_len++] = (char)c;
+            if (tk->text_len + 16 > tk->text_cap &&
+                reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - i) + 16, 1) < 0) {
+                g->failed = 1;
+                return;
+            }
+            continue;
+        }
         if (cp < 0x80) {
             upper += cp >= 'A' && cp <= 'Z';
             lower += cp >= 'a' && cp <= 'z';
@@ -717,6 +740,9 @@ static void segment(segmenter *g)
                 j++;
             copy_token(g, i, j, SN_TOKEN_CHAR);
         } else if (k == LETTER || k == MARK) {
+            /* Most words are plain ASCII letters: run over them first. */
+            while (j < n && cps[j] < 0x80 && ascii_kind[cps[j]] == LETTER)
+                j++;
             for (;;) {
                 if (j < n && (kind_of(cps[j]) == LETTER || kind_of(cps[j]) == MARK) &&
                     !unspaced_script(cps[j])) {

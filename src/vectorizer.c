@@ -130,7 +130,7 @@ static int reserve(sn_features *f, size_t need)
     while (slots < 2 * need)
         slots *= 2;
     if (slots > f->slots_cap) {
-        uint32_t *p = sn_realloc_array(f->slots, slots, sizeof *p);
+        uint64_t *p = sn_realloc_array(f->slots, slots, sizeof *p);
         if (p == NULL)
             return -1;
         f->slots = p;
@@ -151,20 +151,21 @@ static inline void add(builder *b, uint64_t hash)
     sn_features *f = b->f;
     uint32_t bucket = (uint32_t)(hash & b->mask);
     /* Fibonacci hashing: buckets are already well spread, this only has to
-     * keep neighbours apart. */
+     * keep neighbours apart.  A slot holds the bucket and its position + 1,
+     * so a probe is one load. */
     size_t s = (size_t)((bucket * 0x9E3779B97F4A7C15ULL) >> 32) & b->slot_mask;
 
     for (;;) {
-        uint32_t v = f->slots[s];
+        uint64_t v = f->slots[s];
         if (v == 0) {
-            f->slots[s] = (uint32_t)f->count + 1;
+            f->slots[s] = (uint64_t)bucket << 32 | (uint32_t)(f->count + 1);
             f->index[f->count] = bucket;
             f->value[f->count] = 1;
             f->count++;
             return;
         }
-        if (f->index[v - 1] == bucket) {
-            f->value[v - 1] += 1;
+        if ((uint32_t)(v >> 32) == bucket) {
+            f->value[(uint32_t)v - 1] += 1;
             return;
         }
         s = (s + 1) & b->slot_mask;

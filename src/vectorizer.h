@@ -33,7 +33,7 @@ typedef struct sn_features {
     uint32_t *index;
     float *value;
     size_t count, cap;
-    uint32_t *slots;       /* scratch: open-addressing set of indices */
+    uint64_t *slots;       /* scratch: open-addressing set of indices */
     size_t slots_cap;
 } sn_features;
 
