@@ -522,22 +522,37 @@ static void word(segmenter *g, size_t from, size_t to)
     for (size_t i = from; i < to; i++) {
         int32_t cp = g->cps[i];
         if (cp < 0x80 && cp != '\'') {
-            /* ASCII letter: fold and shorten here, without put_folded. */
-            int32_t c = cp | 0x20;
-            upper += cp < 'a';
-            lower += cp >= 'a';
-            if (shorten && c == g->last[0] && c == g->last[1]) {
-                flags |= SN_TOKEN_ELONGATED;
-                continue;
-            }
-            g->last[1] = g->last[0];
-            g->last[0] = c;
-            tk->text[tk->text_len++] = (char)c;
-            if (tk->text_len + 16 > tk->text_cap &&
-                reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - i) + 16, 1) < 0) {
+            /* A run of ASCII letters, the common case, in locals: writes
+             * through a char pointer would make the compiler reload every
+             * field of *g and *tk at each letter.  An ASCII letter gives
+             * one byte. */
+            char *out;
+            size_t at;
+            int32_t last0, last1;
+            if (reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - i) + 16, 1) < 0) {
                 g->failed = 1;
                 return;
             }
+            out = tk->text;
+            at = tk->text_len;
+            last0 = g->last[0];
+            last1 = g->last[1];
+            for (; i < to && g->cps[i] < 0x80 && g->cps[i] != '\''; i++) {
+                int32_t c = g->cps[i] | 0x20;
+                upper += g->cps[i] < 'a';
+                lower += g->cps[i] >= 'a';
+                if (shorten && c == last0 && c == last1) {
+                    flags |= SN_TOKEN_ELONGATED;
+                    continue;
+                }
+                last1 = last0;
+                last0 = c;
+                out[at++] = (char)c;
+            }
+            tk->text_len = at;
+            g->last[0] = last0;
+            g->last[1] = last1;
+            i--;
             continue;
         }
         if (cp < 0x80) {
