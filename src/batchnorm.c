@@ -8,14 +8,23 @@
  *
  * Statistics are accumulated in double: a batch of similar reviews gives
  * nearly equal activations, and a float variance would lose them.
+ *
+ * The epsilon under the square root is a parameter, and not the tiny
+ * constant of the paper: the first layer's activations start with a
+ * variance near 1e-4 (small weights, unit-length inputs), and dividing by
+ * their standard deviation multiplies the effective step of every weight by
+ * a hundred.  With Adam that lets a few updates fit rare n-grams of the
+ * training set, which costs 1 to 1.5 points of test accuracy on IMDb.  An
+ * epsilon near the activations' variance bounds that gain.
  */
 #include <math.h>
 
 #include "batchnorm.h"
 
 void sn_bn_forward_train(size_t batch, size_t h, const float *z,
-                         const float *gamma, const float *beta, float *zhat,
-                         float *y, float *mean, float *var, float *inv_std)
+                         const float *gamma, const float *beta, float eps,
+                         float *zhat, float *y, float *mean, float *var,
+                         float *inv_std)
 {
     for (size_t j = 0; j < h; j++) {
         double sum = 0, sq = 0, m, v;
@@ -29,7 +38,7 @@ void sn_bn_forward_train(size_t batch, size_t h, const float *z,
         v = sq / (double)batch;
         mean[j] = (float)m;
         var[j] = (float)v;
-        inv_std[j] = (float)(1.0 / sqrt(v + SN_BN_EPSILON));
+        inv_std[j] = (float)(1.0 / sqrt(v + eps));
         for (size_t b = 0; b < batch; b++) {
             float n = (float)((z[b * h + j] - m) * inv_std[j]);
             zhat[b * h + j] = n;
@@ -39,11 +48,11 @@ void sn_bn_forward_train(size_t batch, size_t h, const float *z,
 }
 
 void sn_bn_forward_infer(size_t batch, size_t h, const float *z,
-                         const float *gamma, const float *beta,
+                         const float *gamma, const float *beta, float eps,
                          const float *run_mean, const float *run_var, float *y)
 {
     for (size_t j = 0; j < h; j++) {
-        float s = gamma[j] / sqrtf(run_var[j] + SN_BN_EPSILON);
+        float s = gamma[j] / sqrtf(run_var[j] + eps);
         for (size_t b = 0; b < batch; b++)
             y[b * h + j] = (z[b * h + j] - run_mean[j]) * s + beta[j];
     }
@@ -79,12 +88,13 @@ void sn_bn_update_running(size_t h, const float *mean, const float *var,
 }
 
 void sn_bn_fold(size_t rows, size_t h, float *w, float *b, const float *gamma,
-                const float *beta, const float *run_mean, const float *run_var)
+                const float *beta, float eps, const float *run_mean,
+                const float *run_var)
 {
     float s[SN_BN_MAX_UNITS];
 
     for (size_t j = 0; j < h; j++) {
-        s[j] = gamma[j] / sqrtf(run_var[j] + SN_BN_EPSILON);
+        s[j] = gamma[j] / sqrtf(run_var[j] + eps);
         b[j] = (b[j] - run_mean[j]) * s[j] + beta[j];
     }
     for (size_t r = 0; r < rows; r++)

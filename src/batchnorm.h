@@ -6,22 +6,23 @@
 
 #include <stddef.h>
 
-#define SN_BN_EPSILON 1e-5f
 #define SN_BN_MAX_UNITS 1024 /* the widest hidden layer supported */
 
 /*
  * Normalizes each of the H columns of Z (B rows, row-major) with the batch's
- * own mean and variance, then scales by GAMMA and shifts by BETA into Y.
+ * own mean and variance (dividing by sqrt(variance + EPS)), then scales by
+ * GAMMA and shifts by BETA into Y.
  * Keeps ZHAT and INV_STD (H values) for the backward pass and the batch
  * MEAN and VAR (H values) for the running statistics.
  */
 void sn_bn_forward_train(size_t batch, size_t h, const float *z,
-                         const float *gamma, const float *beta, float *zhat,
-                         float *y, float *mean, float *var, float *inv_std);
+                         const float *gamma, const float *beta, float eps,
+                         float *zhat, float *y, float *mean, float *var,
+                         float *inv_std);
 
 /* Inference form: the running statistics instead of the batch's. */
 void sn_bn_forward_infer(size_t batch, size_t h, const float *z,
-                         const float *gamma, const float *beta,
+                         const float *gamma, const float *beta, float eps,
                          const float *run_mean, const float *run_var, float *y);
 
 /*
@@ -38,11 +39,12 @@ void sn_bn_update_running(size_t h, const float *mean, const float *var,
 
 /*
  * Folds the normalization into the preceding affine layer: with
- * s = gamma / sqrt(run_var + eps), each input row W (H values per row,
+ * s = gamma / sqrt(run_var + EPS), each input row W (H values per row,
  * ROWS rows) becomes W * s and the bias becomes (b - run_mean) * s + beta.
  * H is at most SN_BN_MAX_UNITS.  After this the layer alone computes what layer + normalization did.
  */
 void sn_bn_fold(size_t rows, size_t h, float *w, float *b, const float *gamma,
-                const float *beta, const float *run_mean, const float *run_var);
+                const float *beta, float eps, const float *run_mean,
+                const float *run_var);
 
 #endif

@@ -55,6 +55,7 @@ void sentiment_model_free(sentiment_model *model)
     sn_free(model->labels);
     sn_network_release(&model->net);
     sn_lexicon_release(&model->lexicon);
+    sn_free(model->scale);
     sn_free(model);
 }
 
@@ -136,7 +137,8 @@ int sentiment_classify(sentiment_classifier *c, const char *text, size_t len,
                      err);
     if (rc != SENTIMENT_OK)
         return rc;
-    rc = sn_vectorize(&m->vectorizer, &c->tokenizer, &c->features, err);
+    rc = sn_vectorize_scaled(&m->vectorizer, m->scale, &c->tokenizer, &c->features,
+                             err);
     if (rc != SENTIMENT_OK)
         return rc;
     x.index = c->features.index;

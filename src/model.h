@@ -16,6 +16,7 @@ struct sentiment_model {
     sn_tokenizer_settings tokenizer;
     sn_lexicon lexicon;     /* the word lists the tokenizer consults */
     sn_vectorizer_settings vectorizer;
+    float *scale;           /* per bucket, or NULL: see sn_features_finish */
     /* Ready for inference: batch normalization is already folded into W1 and
      * b1 (net.batchnorm is 0).  When TRAINED_WITH_BATCHNORM is set, gamma,
      * beta and the running statistics in NET record what was folded. */

@@ -183,11 +183,17 @@ static int build_payload(const sentiment_model *m, buffer *b)
     emit64(b, m->vectorizer.seed);
     end_section(b, s);
 
+    s = begin_section(b, "SCAL");
+    if (m->scale != NULL)
+        emit_floats(b, m->scale, (size_t)1 << m->vectorizer.bucket_bits);
+    end_section(b, s);
+
     s = begin_section(b, "NETW");
     emit32(b, net->inputs);
     emit32(b, net->hidden);
     emit32(b, net->outputs);
     emit32(b, m->trained_with_batchnorm ? NET_FLAG_BATCHNORM : 0);
+    emit_floats(b, &net->bn_epsilon, 1);
     end_section(b, s);
 
     s = begin_section(b, "W1  ");
@@ -511,8 +517,22 @@ static int parse_payload(cursor *c, sentiment_model *m)
     if (m->vectorizer.ngrams < 1 || m->vectorizer.ngrams > SN_MAX_NGRAMS)
         return corrupt(c, "impossible n-gram order");
 
+    if ((rc = open_section(c, "SCAL", &s)) != SENTIMENT_OK)
+        return rc;
+    if (s.left != 0) {
+        size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
+        if ((rc = expect_size(&s, "SCAL", (uint64_t)buckets * 4)) != SENTIMENT_OK)
+            return rc;
+        m->scale = sn_malloc_array(buckets, sizeof *m->scale);
+        if (m->scale == NULL)
+            return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+        read_floats(s.p, m->scale, buckets);
+        if ((rc = check_floats(c, m->scale, buckets, "feature scales")))
+            return rc;
+    }
+
     if ((rc = open_section(c, "NETW", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "NETW", 16)) != SENTIMENT_OK)
+        (rc = expect_size(&s, "NETW", 20)) != SENTIMENT_OK)
         return rc;
     p = s.p;
     inputs = get32(p);
@@ -536,6 +556,9 @@ static int parse_payload(cursor *c, sentiment_model *m)
     if (rc != SENTIMENT_OK)
         return rc;
     m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
+    read_floats(p + 16, &m->net.bn_epsilon, 1);
+    if (!(m->net.bn_epsilon > 0 && m->net.bn_epsilon <= 100))
+        return corrupt(c, "impossible batch-normalization epsilon");
 
     if ((rc = open_section(c, "W1  ", &s)) != SENTIMENT_OK ||
         (rc = expect_size(&s, "W1", (uint64_t)inputs * hidden * 4)) != SENTIMENT_OK)

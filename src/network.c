@@ -24,6 +24,7 @@ int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
     net->hidden = hidden;
     net->outputs = outputs;
     net->batchnorm = batchnorm;
+    net->bn_epsilon = 1.0f;
     net->dense_count = 3 * (size_t)hidden + (size_t)hidden * outputs + outputs;
     net->w1 = sn_calloc((size_t)inputs * hidden, sizeof *net->w1);
     net->dense = sn_calloc(net->dense_count, sizeof *net->dense);
@@ -72,6 +73,7 @@ void sn_network_copy(sn_network *dst, const sn_network *src)
     memcpy(dst->run_mean, src->run_mean, src->hidden * sizeof *src->run_mean);
     memcpy(dst->run_var, src->run_var, src->hidden * sizeof *src->run_var);
     dst->batchnorm = src->batchnorm;
+    dst->bn_epsilon = src->bn_epsilon;
 }
 
 int sn_gradients_alloc(sn_gradients *g, const sn_network *net, sentiment_error *err)
@@ -227,7 +229,8 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
     hidden_layer(net, x, batch, ws->z);
     if (net->batchnorm)
         sn_bn_forward_train(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
-                            ws->zhat, y, ws->mean, ws->var, ws->inv_std);
+                            net->bn_epsilon, ws->zhat, y, ws->mean, ws->var,
+                            ws->inv_std);
     else
         memcpy(y, ws->z, batch * h * sizeof *y);
     /* ReLU in place; its derivative is read back below as a > 0. */
@@ -286,7 +289,7 @@ void sn_network_predict(const sn_network *net, sn_workspace *ws,
     hidden_layer(net, x, batch, ws->z);
     if (net->batchnorm)
         sn_bn_forward_infer(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
-                            net->run_mean, net->run_var, ws->a);
+                            net->bn_epsilon, net->run_mean, net->run_var, ws->a);
     else
         memcpy(ws->a, ws->z, batch * h * sizeof *ws->a);
     for (size_t i = 0; i < batch * h; i++)
@@ -300,6 +303,7 @@ void sn_network_fold_batchnorm(sn_network *net)
     if (!net->batchnorm)
         return;
     sn_bn_fold(net->inputs, net->hidden, net->w1, sn_net_b1(net),
-               sn_net_gamma(net), sn_net_beta(net), net->run_mean, net->run_var);
+               sn_net_gamma(net), sn_net_beta(net), net->bn_epsilon, net->run_mean,
+               net->run_var);
     net->batchnorm = 0;
 }

@@ -29,6 +29,7 @@ typedef struct sn_sparse {
 typedef struct sn_network {
     uint32_t inputs, hidden, outputs;
     int batchnorm;          /* 0: the hidden layer feeds ReLU directly */
+    float bn_epsilon;       /* added to the variance before normalizing */
     float *w1;              /* inputs x hidden */
     float *dense;           /* see sn_net_* below */
     size_t dense_count;

@@ -68,3 +68,17 @@ void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g)
                opt->beta1, opt->beta2, (float)step, opt->epsilon);
     }
 }
+
+void sn_sgd_step(sn_network *net, const sn_gradients *g, float lr)
+{
+    const size_t h = net->hidden;
+
+    for (size_t i = 0; i < net->dense_count; i++)
+        net->dense[i] -= lr * g->dense[i];
+    for (size_t r = 0; r < g->nrows; r++) {
+        float *w = net->w1 + (size_t)g->rows[r] * h;
+        const float *d = g->w1 + r * h;
+        for (size_t j = 0; j < h; j++)
+            w[j] -= lr * d[j];
+    }
+}

@@ -20,4 +20,7 @@ void sn_adam_release(sn_adam *opt);
 /* Applies G to NET: every dense parameter, and the W1 rows in G only. */
 void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g);
 
+/* Plain stochastic gradient descent with step LR, the same rows. */
+void sn_sgd_step(sn_network *net, const sn_gradients *g, float lr);
+
 #endif

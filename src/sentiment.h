@@ -223,7 +223,12 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   epochs         number of passes over the training data (default 5)
  *   learning-rate  Adam step size (default 0.002)
  *   batch-size     examples per mini-batch (default 128)
+ *   nb-scaling     1 to weigh each bucket by its naive Bayes log-count
+ *                  ratio on the training share (default 1)
  *   batchnorm      1 to normalize the hidden layer, 0 not to (default 1)
+ *   bn-epsilon     added to the variance before dividing by it (default 1)
+ *   optimizer      "adam" (default) or "sgd"
+ *   init-scale     deviation of the first layer's initial weights (0.01)
  *   validation     fraction of the examples held out (default 0.1)
  *   seed           seed of every random choice (default 1)
  *

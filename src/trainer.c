@@ -24,8 +24,8 @@ struct sentiment_trainer {
     sn_vectorizer_settings vectorizer;
     sn_lexicon lexicon;
     uint32_t hidden, epochs, batch_size;
-    double learning_rate, validation;
-    int batchnorm;
+    double learning_rate, validation, init_scale, bn_epsilon;
+    int batchnorm, nb_scaling, sgd;
     uint64_t seed;
 
     /* examples: text i is text[offset[i] .. offset[i+1]) */
@@ -64,6 +64,9 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
     t->learning_rate = 0.002;
     t->validation = 0.1;
     t->batchnorm = 1;
+    t->nb_scaling = 1;
+    t->init_scale = 0.01;
+    t->bn_epsilon = 1.0;
     t->seed = 1;
     t->offset = sn_malloc(sizeof *t->offset);
     if (t->offset == NULL || sn_lexicon_load_default(&t->lexicon, err) != SENTIMENT_OK) {
@@ -231,16 +234,37 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "learning-rate: '%s' is not a number from 1e-9 to 100", value);
         t->learning_rate = d;
+    } else if (strcmp(name, "optimizer") == 0) {
+        if (strcmp(value, "adam") == 0)
+            t->sgd = 0;
+        else if (strcmp(value, "sgd") == 0)
+            t->sgd = 1;
+        else
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "optimizer: '%s' is neither 'adam' nor 'sgd'", value);
+    } else if (strcmp(name, "bn-epsilon") == 0) {
+        if (parse_real(value, 1e-8, 100, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "bn-epsilon: '%s' is not a number from 1e-8 to 100", value);
+        t->bn_epsilon = d;
+    } else if (strcmp(name, "init-scale") == 0) {
+        if (parse_real(value, 0, 100, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "init-scale: '%s' is not a number from 0 to 100", value);
+        t->init_scale = d;
     } else if (strcmp(name, "validation") == 0) {
         if (parse_real(value, 0, 0.9, &d) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "validation: '%s' is not a fraction from 0 to 0.9", value);
         t->validation = d;
-    } else if (strcmp(name, "batchnorm") == 0) {
+    } else if (strcmp(name, "batchnorm") == 0 || strcmp(name, "nb-scaling") == 0) {
         if (parse_uint(value, 0, 1, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID, "batchnorm: '%s' is not 0 or 1",
+            return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: '%s' is not 0 or 1", name,
                            value);
-        t->batchnorm = (int)u;
+        if (name[0] == 'b')
+            t->batchnorm = (int)u;
+        else
+            t->nb_scaling = (int)u;
     } else if (strcmp(name, "seed") == 0) {
         if (parse_uint(value, 0, UINT64_MAX, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -416,12 +440,16 @@ static void dataset_release(dataset *d)
     sn_free(d->value);
 }
 
+/* Turns every text into raw feature values: scaling and normalization come
+ * after, once the scales are known (see nb_scale). */
 static int featurize(const sentiment_trainer *t, dataset *d, sentiment_error *err)
 {
     sn_tokenizer tk;
     sn_features f;
+    sn_vectorizer_settings raw = t->vectorizer;
     int rc = SENTIMENT_OK;
 
+    raw.normalize = 0;
     memset(d, 0, sizeof *d);
     sn_tokenizer_init(&tk);
     sn_features_init(&f);
@@ -433,7 +461,7 @@ static int featurize(const sentiment_trainer *t, dataset *d, sentiment_error *er
         rc = sn_tokenize(&tk, &t->tokenizer, &t->lexicon, t->text + t->offset[i],
                          t->offset[i + 1] - t->offset[i], err);
         if (rc == SENTIMENT_OK)
-            rc = sn_vectorize(&t->vectorizer, &tk, &f, err);
+            rc = sn_vectorize(&raw, &tk, &f, err);
         if (rc != SENTIMENT_OK)
             break;
         if (d->nnz + f.count > d->cap) {
@@ -461,6 +489,70 @@ static int featurize(const sentiment_trainer *t, dataset *d, sentiment_error *er
     sn_tokenizer_release(&tk);
     sn_features_release(&f);
     return rc;
+}
+
+/*
+ * Naive Bayes log-count ratios as feature scales (Wang and Manning, 2012,
+ * the "NB" of NBSVM): for each label, r = log((p / |p|) / (q / |q|)) with p
+ * and q the smoothed counts of a bucket in the texts with and without the
+ * label; a bucket's scale is the largest |r| over the labels.  Buckets that
+ * tell the labels apart weigh more from the start, and buckets no training
+ * text reached weigh nothing.  Only the first N_TRAIN examples in ORDER are
+ * counted, so the validation share stays unseen.
+ */
+static float *nb_scale(const dataset *d, const size_t *order, size_t n_train,
+                       const uint32_t *labels, size_t nlabels, size_t buckets)
+{
+    float *count = sn_calloc(buckets * nlabels, sizeof *count);
+    float *scale = sn_calloc(buckets, sizeof *scale);
+    double *total = sn_calloc(nlabels, sizeof *total), all = 0;
+
+    if (count == NULL || scale == NULL || total == NULL) {
+        sn_free(count);
+        sn_free(scale);
+        sn_free(total);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_train; i++) {
+        size_t e = order[i];
+        for (size_t k = d->start[e]; k < d->start[e + 1]; k++)
+            count[(size_t)d->index[k] * nlabels + labels[e]] += 1;
+    }
+    for (size_t b = 0; b < buckets; b++)
+        for (size_t c = 0; c < nlabels; c++)
+            total[c] += count[b * nlabels + c] + 1.0;
+    for (size_t c = 0; c < nlabels; c++)
+        all += total[c];
+    for (size_t b = 0; b < buckets; b++) {
+        const float *n = count + b * nlabels;
+        double sum = 0, best = 0;
+        for (size_t c = 0; c < nlabels; c++)
+            sum += n[c];
+        if (sum == 0)
+            continue;
+        for (size_t c = 0; c < nlabels; c++) {
+            double p = (n[c] + 1.0) / total[c];
+            double q = (sum - n[c] + (double)(nlabels - 1)) / (all - total[c]);
+            double r = fabs(log(p / q));
+            if (r > best)
+                best = r;
+        }
+        scale[b] = (float)best;
+    }
+    sn_free(count);
+    sn_free(total);
+    return scale;
+}
+
+static void finish_rows(dataset *d, size_t count, const float *scale, int normalize)
+{
+    for (size_t i = 0; i < count; i++) {
+        sn_features f;
+        f.index = d->index + d->start[i];
+        f.value = d->value + d->start[i];
+        f.count = d->start[i + 1] - d->start[i];
+        sn_features_finish(&f, scale, normalize);
+    }
 }
 
 static sn_sparse row_of(const dataset *d, size_t i)
@@ -500,6 +592,7 @@ typedef struct run {
     uint32_t *batch_labels;
     sn_sparse *batch;
     float *probs;
+    float *scale;           /* per bucket, or NULL */
     unsigned char *seen;    /* per bucket: occurs in a training example */
     sn_network net, best;
     sn_gradients grad;
@@ -515,6 +608,7 @@ static void run_release(run *r)
     sn_free(r->batch_labels);
     sn_free(r->batch);
     sn_free(r->probs);
+    sn_free(r->scale);
     sn_free(r->seen);
     sn_network_release(&r->net);
     sn_network_release(&r->best);
@@ -628,6 +722,15 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         goto out;
 
     shuffle(r.order, t->count, &rng);
+    if (t->nb_scaling) {
+        r.scale = nb_scale(&r.data, r.order, n_train, r.labels, t->name_count,
+                           (size_t)1 << t->vectorizer.bucket_bits);
+        if (r.scale == NULL) {
+            rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for feature scales");
+            goto out;
+        }
+    }
+    finish_rows(&r.data, t->count, r.scale, t->vectorizer.normalize != 0);
     for (size_t i = 0; i < n_train; i++) {
         sn_sparse x = row_of(&r.data, r.order[i]);
         for (size_t k = 0; k < x.count; k++)
@@ -642,7 +745,8 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         (rc = sn_workspace_alloc(&r.ws, &r.net, cap, err)) ||
         (rc = sn_adam_alloc(&r.adam, &r.net, (float)t->learning_rate, err)))
         goto out;
-    sn_network_randomize(&r.net, &rng, 0.01f);
+    sn_network_randomize(&r.net, &rng, (float)t->init_scale);
+    r.net.bn_epsilon = r.best.bn_epsilon = (float)t->bn_epsilon;
 
     /* Batches of nearly equal size, none smaller than batch_size unless the
      * data is: a tiny last batch would give batch normalization nothing to
@@ -668,7 +772,10 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                                      to - from, &r.grad, &loss, err);
             if (rc != SENTIMENT_OK)
                 goto out;
-            sn_adam_step(&r.adam, &r.net, &r.grad);
+            if (t->sgd)
+                sn_sgd_step(&r.net, &r.grad, (float)t->learning_rate);
+            else
+                sn_adam_step(&r.adam, &r.net, &r.grad);
             if (r.net.batchnorm)
                 sn_bn_update_running(r.net.hidden, r.ws.mean, r.ws.var, 0.1f,
                                      r.net.run_mean, r.net.run_var);
@@ -698,6 +805,8 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         goto out;
     model->tokenizer = t->tokenizer;
     model->vectorizer = t->vectorizer;
+    model->scale = r.scale;
+    r.scale = NULL;
     if ((rc = sn_lexicon_copy(&model->lexicon, &t->lexicon, err)) != SENTIMENT_OK)
         goto out;
     model->trained_with_batchnorm = r.best.batchnorm;

@@ -172,8 +172,32 @@ static inline void add(builder *b, uint64_t hash)
     }
 }
 
+void sn_features_finish(sn_features *f, const float *scale, int normalize)
+{
+    if (scale != NULL)
+        for (size_t i = 0; i < f->count; i++)
+            f->value[i] *= scale[f->index[i]];
+    if (normalize) {
+        double sq = 0;
+        for (size_t i = 0; i < f->count; i++)
+            sq += (double)f->value[i] * f->value[i];
+        if (sq > 0) {
+            float k = (float)(1.0 / sqrt(sq));
+            for (size_t i = 0; i < f->count; i++)
+                f->value[i] *= k;
+        }
+    }
+}
+
 int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
                  sn_features *f, sentiment_error *err)
+{
+    return sn_vectorize_scaled(s, NULL, tk, f, err);
+}
+
+int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
+                        const sn_tokenizer *tk, sn_features *f,
+                        sentiment_error *err)
 {
     const size_t order = s->ngrams > s->char_ngrams ? s->ngrams : s->char_ngrams;
     uint64_t window[SN_MAX_NGRAMS] = {0};
@@ -238,13 +262,6 @@ int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
     else
         for (size_t i = 0; i < f->count; i++)
             f->value[i] = 1.0f;
-    if (s->normalize && f->count > 0) {
-        double sq = 0;
-        for (size_t i = 0; i < f->count; i++)
-            sq += (double)f->value[i] * f->value[i];
-        float scale = (float)(1.0 / sqrt(sq));
-        for (size_t i = 0; i < f->count; i++)
-            f->value[i] *= scale;
-    }
+    sn_features_finish(f, scale, s->normalize != 0);
     return SENTIMENT_OK;
 }

@@ -54,4 +54,14 @@ uint64_t sn_hash(const void *data, size_t len, uint64_t seed);
 int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
                  sn_features *f, sentiment_error *err);
 
+/* The same, with each feature's value multiplied by SCALE[index] (when
+ * SCALE is not NULL) before the vector is scaled to unit length. */
+int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
+                        const sn_tokenizer *tk, sn_features *f,
+                        sentiment_error *err);
+
+/* Multiplies each value by SCALE[index] (when not NULL), then scales the
+ * vector to unit length when NORMALIZE is set. */
+void sn_features_finish(sn_features *f, const float *scale, int normalize);
+
 #endif

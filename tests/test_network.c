@@ -21,6 +21,9 @@
 #include "batchnorm.h"
 #include "internal.h"
 #include "network.h"
+
+/* The textbook epsilon: the hardest case for the checks below. */
+#define TEST_EPS 1e-5f
 #include "optimizer.h"
 
 #define INPUTS 32
@@ -435,8 +438,8 @@ static void test_bn_fold_matches_inference_normalization(void **state)
             for (size_t i = 0; i < ROWS; i++)
                 z[r * H + j] += x[r * ROWS + i] * w[i * H + j];
         }
-    sn_bn_forward_infer(B, H, z, gamma, beta, mean, var, y);
-    sn_bn_fold(ROWS, H, w, b, gamma, beta, mean, var);
+    sn_bn_forward_infer(B, H, z, gamma, beta, TEST_EPS, mean, var, y);
+    sn_bn_fold(ROWS, H, w, b, gamma, beta, TEST_EPS, mean, var);
     for (size_t r = 0; r < B; r++)
         for (size_t j = 0; j < H; j++) {
             float folded = b[j];
@@ -488,7 +491,7 @@ static double bn_objective(size_t batch_n, size_t h, const float *z, const float
     float zhat[64], y[64], mean[8], var[8], inv_std[8];
     double s = 0;
 
-    sn_bn_forward_train(batch_n, h, z, gamma, beta, zhat, y, mean, var, inv_std);
+    sn_bn_forward_train(batch_n, h, z, gamma, beta, TEST_EPS, zhat, y, mean, var, inv_std);
     for (size_t i = 0; i < batch_n * h; i++)
         s += (double)dy[i] * y[i];
     return s;
@@ -518,7 +521,7 @@ static void test_bn_backward_matches_finite_differences(void **state)
         dgamma[j] = 0.25f; /* the backward pass adds to these */
         dbeta[j] = -0.5f;
     }
-    sn_bn_forward_train(B, H, z, gamma, beta, zhat, y, mean, var, inv_std);
+    sn_bn_forward_train(B, H, z, gamma, beta, TEST_EPS, zhat, y, mean, var, inv_std);
     /* Each column of zhat has mean 0 and variance var / (var + eps). */
     for (size_t j = 0; j < H; j++) {
         double m = 0, v = 0;
@@ -529,7 +532,7 @@ static void test_bn_backward_matches_finite_differences(void **state)
             v += (zhat[b * H + j] - m) * (zhat[b * H + j] - m);
         v /= B;
         assert_true(fabs(m) < 1e-6);
-        assert_true(fabs(v - var[j] / (var[j] + SN_BN_EPSILON)) < 1e-5);
+        assert_true(fabs(v - var[j] / (var[j] + TEST_EPS)) < 1e-5);
     }
     sn_bn_backward(B, H, dy, zhat, gamma, inv_std, dz, dgamma, dbeta);
     for (size_t j = 0; j < H; j++) {
@@ -586,7 +589,7 @@ static void test_bn_normalizes_a_constant_column_to_beta(void **state)
     /* Identical activations: no variance, and no division by zero. */
     for (size_t b = 0; b < B; b++)
         z[b] = 7.5f;
-    sn_bn_forward_train(B, 1, z, &gamma, &beta, zhat, y, &mean, &var, &inv_std);
+    sn_bn_forward_train(B, 1, z, &gamma, &beta, TEST_EPS, zhat, y, &mean, &var, &inv_std);
     assert_true(var == 0);
     for (size_t b = 0; b < B; b++) {
         assert_true(y[b] == beta);

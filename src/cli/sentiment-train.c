@@ -42,7 +42,15 @@ static void usage(void)
 "      --no-negation         do not mark negated words\n"
 "      --no-emoticons        cut emoticons into punctuation\n"
 "      --no-clitics          keep \"don't\" whole instead of \"do\" \"n't\"\n"
+"      --no-nb-scaling       do not weigh features by their naive Bayes\n"
+"                            log-count ratio\n"
 "      --no-batchnorm        train without batch normalization\n"
+"      --bn-epsilon=E        added to the variance in batch normalization\n"
+"                            (default 1)\n"
+"      --optimizer=O         adam (default) or sgd\n"
+"      --init-scale=S        deviation of the first layer's initial weights\n"
+"                            (default 0.01)\n"
+"      --set NAME=VALUE      any training option of libsentiment(3) by name\n"
 "      --seed=N              seed for shuffling and initialization (default 1)\n"
 "  -q, --quiet               print nothing but errors\n"
 "  -h, --help                show this help and exit\n"
@@ -81,7 +89,8 @@ int main(int argc, char **argv)
     enum { OPT_BUCKETS = 256, OPT_NGRAMS, OPT_HIDDEN, OPT_VALIDATION,
            OPT_NO_BATCHNORM, OPT_SEED, OPT_CHAR_NGRAMS, OPT_WEIGHTING,
            OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
-           OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS };
+           OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
+           OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -102,7 +111,12 @@ int main(int argc, char **argv)
         {"no-emoticons", no_argument, NULL, OPT_NO_EMOTICONS},
         {"no-clitics", no_argument, NULL, OPT_NO_CLITICS},
         {"no-batchnorm", no_argument, NULL, OPT_NO_BATCHNORM},
+        {"no-nb-scaling", no_argument, NULL, OPT_NO_NB},
+        {"bn-epsilon", required_argument, NULL, OPT_BN_EPSILON},
+        {"optimizer", required_argument, NULL, OPT_OPTIMIZER},
+        {"init-scale", required_argument, NULL, OPT_INIT_SCALE},
         {"seed", required_argument, NULL, OPT_SEED},
+        {"set", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -142,7 +156,25 @@ int main(int argc, char **argv)
         case OPT_NO_EMOTICONS: name = "emoticons"; value = "0"; break;
         case OPT_NO_CLITICS: name = "clitics"; value = "0"; break;
         case OPT_NO_BATCHNORM: name = "batchnorm"; value = "0"; break;
+        case OPT_NO_NB: name = "nb-scaling"; value = "0"; break;
+        case OPT_BN_EPSILON: name = "bn-epsilon"; break;
+        case OPT_OPTIMIZER: name = "optimizer"; break;
+        case OPT_INIT_SCALE: name = "init-scale"; break;
         case OPT_SEED: name = "seed"; break;
+        case 'S': {
+            /* --set NAME=VALUE: any library option by its name. */
+            static char buf[256];
+            char *eq = strchr(optarg, '=');
+            if (eq == NULL || (size_t)(eq - optarg) >= sizeof buf) {
+                sentiment_trainer_free(trainer);
+                return cli_usage_error("--set takes NAME=VALUE, not '%s'", optarg);
+            }
+            memcpy(buf, optarg, (size_t)(eq - optarg));
+            buf[eq - optarg] = '\0';
+            name = buf;
+            value = eq + 1;
+            break;
+        }
         case 'q': state.quiet = 1; break;
         case 'h':
             usage();
