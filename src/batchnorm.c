@@ -47,6 +47,43 @@ void sn_bn_forward_train(size_t batch, size_t h, const float *z,
     }
 }
 
+void sn_bn_forward_small(size_t batch, size_t h, const float *z,
+                         const float *gamma, const float *beta, float eps,
+                         const float *run_mean, const float *run_var, float *zhat,
+                         float *y, float *mean, float *var, float *inv_std)
+{
+    for (size_t j = 0; j < h; j++) {
+        double sum = 0, sq = 0;
+        inv_std[j] = (float)(1.0 / sqrt((double)run_var[j] + eps));
+        for (size_t b = 0; b < batch; b++) {
+            double d = z[b * h + j] - run_mean[j];
+            float n = (float)(d * inv_std[j]);
+            sum += z[b * h + j];
+            sq += d * d;
+            zhat[b * h + j] = n;
+            y[b * h + j] = gamma[j] * n + beta[j];
+        }
+        mean[j] = (float)(sum / (double)batch);
+        var[j] = (float)(sq / (double)batch);
+    }
+}
+
+void sn_bn_backward_small(size_t batch, size_t h, const float *dy, const float *zhat,
+                          const float *gamma, const float *inv_std, float *dz,
+                          float *dgamma, float *dbeta)
+{
+    for (size_t j = 0; j < h; j++) {
+        double sum_dy = 0, sum_dy_zhat = 0;
+        for (size_t b = 0; b < batch; b++) {
+            sum_dy += dy[b * h + j];
+            sum_dy_zhat += (double)dy[b * h + j] * zhat[b * h + j];
+            dz[b * h + j] = dy[b * h + j] * gamma[j] * inv_std[j];
+        }
+        dgamma[j] += (float)sum_dy_zhat;
+        dbeta[j] += (float)sum_dy;
+    }
+}
+
 void sn_bn_forward_infer(size_t batch, size_t h, const float *z,
                          const float *gamma, const float *beta, float eps,
                          const float *run_mean, const float *run_var, float *y)

@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 #define SN_BN_MAX_UNITS 1024 /* the widest hidden layer supported */
+/* Below this batch size the batch's own statistics are too noisy (with one
+ * example its variance is 0): the running ones are used instead. */
+#define SN_BN_MIN_BATCH 16
 
 /*
  * Normalizes each of the H columns of Z (B rows, row-major) with the batch's
@@ -19,6 +22,23 @@ void sn_bn_forward_train(size_t batch, size_t h, const float *z,
                          const float *gamma, const float *beta, float eps,
                          float *zhat, float *y, float *mean, float *var,
                          float *inv_std);
+
+/*
+ * Training on a batch too small to estimate statistics from (fewer than
+ * SN_BN_MIN_BATCH examples): normalizes with the running statistics, which
+ * the backward pass then treats as constants, and leaves in MEAN and VAR
+ * the batch's mean and its mean squared distance from the running mean,
+ * for sn_bn_update_running.  ZHAT, Y and INV_STD as sn_bn_forward_train.
+ */
+void sn_bn_forward_small(size_t batch, size_t h, const float *z,
+                         const float *gamma, const float *beta, float eps,
+                         const float *run_mean, const float *run_var, float *zhat,
+                         float *y, float *mean, float *var, float *inv_std);
+
+/* Backward pass of sn_bn_forward_small. */
+void sn_bn_backward_small(size_t batch, size_t h, const float *dy, const float *zhat,
+                          const float *gamma, const float *inv_std, float *dz,
+                          float *dgamma, float *dbeta);
 
 /* Inference form: the running statistics instead of the batch's. */
 void sn_bn_forward_infer(size_t batch, size_t h, const float *z,

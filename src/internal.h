@@ -58,6 +58,12 @@ static inline size_t sn_rng_below(uint64_t *state, size_t n)
 
 double sn_rng_normal(uint64_t *state);
 
+/* The evaluation report of sentiment_eval_report() from a confusion matrix
+ * (L x L, truth major) and the L label names. */
+int sn_eval_format(const char *const *labels, size_t L,
+                   const unsigned long long *confusion, char **out,
+                   sentiment_error *err);
+
 /* Monotonic seconds, for progress reports. */
 double sn_now(void);
 

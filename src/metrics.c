@@ -110,46 +110,58 @@ static void appendf(text *t, const char *fmt, ...)
 
 int sentiment_eval_report(const sentiment_eval *e, char **out, sentiment_error *err)
 {
-    text t = {0};
-    const size_t L = e ? e->labels : 0;
-    size_t width = 5;
-    double macro_f1 = 0;
-
     if (e == NULL || out == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no evaluation to report");
-    *out = NULL;
-    for (size_t k = 0; k < L; k++)
-        if (strlen(e->model->labels[k]) > width)
-            width = strlen(e->model->labels[k]);
+    return sn_eval_format((const char *const *)e->model->labels, e->labels, e->confusion,
+                          out, err);
+}
 
-    appendf(&t, "examples: %llu\n", e->total);
-    appendf(&t, "accuracy: %.4f\n", sentiment_eval_accuracy(e));
+int sn_eval_format(const char *const *labels, size_t L,
+                   const unsigned long long *confusion, char **out,
+                   sentiment_error *err)
+{
+    text t = {0};
+    size_t width = 5;
+    unsigned long long total = 0, right = 0;
+    double macro_f1 = 0;
+
+    *out = NULL;
+    for (size_t k = 0; k < L; k++) {
+        if (strlen(labels[k]) > width)
+            width = strlen(labels[k]);
+        right += confusion[k * L + k];
+        for (size_t j = 0; j < L; j++)
+            total += confusion[k * L + j];
+    }
+
+    appendf(&t, "examples: %llu\n", total);
+    appendf(&t, "accuracy: %.4f\n", total ? (double)right / (double)total : 0.0);
     appendf(&t, "\n%-*s %9s %9s %9s %9s\n", (int)width, "label", "precision",
             "recall", "f1", "support");
     for (size_t k = 0; k < L; k++) {
-        unsigned long long tp = e->confusion[k * L + k], predicted = 0, actual = 0;
+        unsigned long long tp = confusion[k * L + k], predicted = 0, actual = 0;
         double p, r, f1;
         for (size_t j = 0; j < L; j++) {
-            predicted += e->confusion[j * L + k];
-            actual += e->confusion[k * L + j];
+            predicted += confusion[j * L + k];
+            actual += confusion[k * L + j];
         }
         p = predicted ? (double)tp / (double)predicted : 0;
         r = actual ? (double)tp / (double)actual : 0;
         f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
         macro_f1 += f1;
-        appendf(&t, "%-*s %9.4f %9.4f %9.4f %9llu\n", (int)width,
-                e->model->labels[k], p, r, f1, actual);
+        appendf(&t, "%-*s %9.4f %9.4f %9.4f %9llu\n", (int)width, labels[k], p, r, f1,
+                actual);
     }
     appendf(&t, "macro-f1: %.4f\n", L ? macro_f1 / (double)L : 0);
     appendf(&t, "\nconfusion matrix (rows: true label, columns: predicted)\n");
     appendf(&t, "%-*s", (int)width, "");
     for (size_t k = 0; k < L; k++)
-        appendf(&t, " %*s", (int)(width > 9 ? width : 9), e->model->labels[k]);
+        appendf(&t, " %*s", (int)(width > 9 ? width : 9), labels[k]);
     appendf(&t, "\n");
     for (size_t k = 0; k < L; k++) {
-        appendf(&t, "%-*s", (int)width, e->model->labels[k]);
+        appendf(&t, "%-*s", (int)width, labels[k]);
         for (size_t j = 0; j < L; j++)
-            appendf(&t, " %*llu", (int)(width > 9 ? width : 9), e->confusion[k * L + j]);
+            appendf(&t, " %*llu", (int)(width > 9 ? width : 9), confusion[k * L + j]);
         appendf(&t, "\n");
     }
     if (t.failed) {

@@ -227,10 +227,14 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
 
     clear_gradients(g, net);
     hidden_layer(net, x, batch, ws->z);
-    if (net->batchnorm)
+    if (net->batchnorm && batch >= SN_BN_MIN_BATCH)
         sn_bn_forward_train(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
                             net->bn_epsilon, ws->zhat, y, ws->mean, ws->var,
                             ws->inv_std);
+    else if (net->batchnorm)
+        sn_bn_forward_small(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
+                            net->bn_epsilon, net->run_mean, net->run_var, ws->zhat, y,
+                            ws->mean, ws->var, ws->inv_std);
     else
         memcpy(y, ws->z, batch * h * sizeof *y);
     /* ReLU in place; its derivative is read back below as a > 0. */
@@ -261,9 +265,12 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
     }
     *loss = total / (double)batch;
 
-    if (net->batchnorm)
+    if (net->batchnorm && batch >= SN_BN_MIN_BATCH)
         sn_bn_backward(batch, h, ws->delta, ws->zhat, sn_net_gamma(net),
                        ws->inv_std, ws->delta, ggamma, gbeta);
+    else if (net->batchnorm)
+        sn_bn_backward_small(batch, h, ws->delta, ws->zhat, sn_net_gamma(net),
+                             ws->inv_std, ws->delta, ggamma, gbeta);
     for (size_t b = 0; b < batch; b++) {
         const float *d = ws->delta + b * h;
         for (size_t j = 0; j < h; j++)

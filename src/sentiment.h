@@ -230,6 +230,8 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   optimizer      "adam" (default) or "sgd"
  *   init-scale     deviation of the first layer's initial weights (0.01)
  *   validation     fraction of the examples held out (default 0.1)
+ *   patience       epochs without a better validation accuracy before
+ *                  training stops early, 0 for never (default 2)
  *   seed           seed of every random choice (default 1)
  *
  * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value.
@@ -249,12 +251,27 @@ SENTIMENT_API int sentiment_trainer_add_file(sentiment_trainer *t,
                                              const char *path,
                                              sentiment_error *err);
 
-/* The number of examples added so far. */
+/* Adds an example, or every example of a corpus file, to the validation
+ * set: examples never trained on, used to pick the best epoch and to stop
+ * early.  When any is given, no share of the training examples is held
+ * out (the "validation" option is ignored). */
+SENTIMENT_API int sentiment_trainer_add_validation(sentiment_trainer *t,
+                                                   const char *label,
+                                                   size_t label_len,
+                                                   const char *text,
+                                                   size_t text_len,
+                                                   sentiment_error *err);
+SENTIMENT_API int sentiment_trainer_add_validation_file(sentiment_trainer *t,
+                                                        const char *path,
+                                                        sentiment_error *err);
+
+/* The number of examples added so far (training and validation). */
 SENTIMENT_API size_t sentiment_trainer_example_count(const sentiment_trainer *t);
 
 typedef enum sentiment_stage {
     SENTIMENT_STAGE_FEATURES = 0, /* turning texts into features */
-    SENTIMENT_STAGE_EPOCH = 1     /* an epoch has ended */
+    SENTIMENT_STAGE_EPOCH = 1,    /* an epoch has ended */
+    SENTIMENT_STAGE_BATCH = 2     /* within an epoch, about 50 times each */
 } sentiment_stage;
 
 /* What a progress callback is told.  Fields are only ever added at the end. */
@@ -268,6 +285,9 @@ typedef struct sentiment_progress {
     size_t train_examples;
     size_t valid_examples;
     int best;                   /* 1 when this epoch is the best so far */
+    double epoch_fraction;      /* share of the current epoch done, 0 to 1 */
+    unsigned best_epoch;        /* the best epoch so far, 0 before the first */
+    int stopping;               /* 1 when early stopping ends training here */
 } sentiment_progress;
 
 /* Return non-zero to cancel training (it then fails with
@@ -287,6 +307,15 @@ SENTIMENT_API void sentiment_trainer_set_progress(sentiment_trainer *t,
 SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
                                           sentiment_model **out,
                                           sentiment_error *err);
+
+/*
+ * After a successful sentiment_trainer_train(): the report of
+ * sentiment_eval_report() for the validation examples, with the weights
+ * that were kept.  *OUT is released with free().  SENTIMENT_ERR_INVALID
+ * when there was no validation example.
+ */
+SENTIMENT_API int sentiment_trainer_report(const sentiment_trainer *t, char **out,
+                                           sentiment_error *err);
 
 /* ------------------------------------------------------------------------
  * Evaluation

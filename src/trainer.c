@@ -33,7 +33,14 @@ struct sentiment_trainer {
     size_t text_len, text_cap;
     size_t *offset;
     uint32_t *label;
-    size_t count, cap;
+    unsigned char *held_out;    /* per example: given for validation */
+    size_t count, cap, held_out_count;
+    unsigned patience;
+
+    /* the validation confusion matrix of the kept epoch, after training */
+    unsigned long long *confusion;
+    char **report_labels;
+    size_t report_label_count;
 
     /* label names, and a hash table from name to index */
     char **names;
@@ -67,6 +74,7 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
     t->nb_scaling = 1;
     t->init_scale = 0.01;
     t->bn_epsilon = 1.0;
+    t->patience = 2;
     t->seed = 1;
     t->offset = sn_malloc(sizeof *t->offset);
     if (t->offset == NULL || sn_lexicon_load_default(&t->lexicon, err) != SENTIMENT_OK) {
@@ -89,6 +97,9 @@ void sentiment_trainer_free(sentiment_trainer *t)
     sn_free(t->text);
     sn_free(t->offset);
     sn_free(t->label);
+    sn_free(t->held_out);
+    sn_free(t->confusion);
+    sn_free(t->report_labels);
     sn_lexicon_release(&t->lexicon);
     sn_free(t);
 }
@@ -242,6 +253,11 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
         else
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "optimizer: '%s' is neither 'adam' nor 'sgd'", value);
+    } else if (strcmp(name, "patience") == 0) {
+        if (parse_uint(value, 0, 10000, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "patience: '%s' is not a whole number from 0 to 10000", value);
+        t->patience = (unsigned)u;
     } else if (strcmp(name, "bn-epsilon") == 0) {
         if (parse_real(value, 1e-8, 100, &d) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -364,6 +380,10 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
         if (labels == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
         t->label = labels;
+        unsigned char *held = sn_realloc_array(t->held_out, cap, 1);
+        if (held == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        t->held_out = held;
         t->cap = cap;
     }
     if (t->text_len + text_len > t->text_cap) {
@@ -386,12 +406,25 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
         memcpy(t->text + t->text_len, text, text_len);
     t->text_len += text_len;
     t->label[t->count] = (uint32_t)index;
+    t->held_out[t->count] = 0;
     t->offset[++t->count] = t->text_len;
     return SENTIMENT_OK;
 }
 
-int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
-                               sentiment_error *err)
+int sentiment_trainer_add_validation(sentiment_trainer *t, const char *label,
+                                     size_t label_len, const char *text,
+                                     size_t text_len, sentiment_error *err)
+{
+    int rc = sentiment_trainer_add(t, label, label_len, text, text_len, err);
+    if (rc == SENTIMENT_OK) {
+        t->held_out[t->count - 1] = 1;
+        t->held_out_count++;
+    }
+    return rc;
+}
+
+static int add_file(sentiment_trainer *t, const char *path, int held_out,
+                    sentiment_error *err)
 {
     sentiment_reader *r;
     const char *line;
@@ -411,8 +444,10 @@ int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
             continue;
         rc = sentiment_parse_example(line, len, &ex, &detail);
         if (rc == SENTIMENT_OK)
-            rc = sentiment_trainer_add(t, ex.label, ex.label_len, ex.text,
-                                       ex.text_len, &detail);
+            rc = held_out ? sentiment_trainer_add_validation(t, ex.label, ex.label_len,
+                                                             ex.text, ex.text_len, &detail)
+                          : sentiment_trainer_add(t, ex.label, ex.label_len, ex.text,
+                                                  ex.text_len, &detail);
         if (rc != SENTIMENT_OK) {
             sn_fail(err, rc, "%s:%lu: %s", path, sentiment_reader_line_number(r),
                     detail.message);
@@ -421,6 +456,18 @@ int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
     }
     sentiment_reader_free(r);
     return rc;
+}
+
+int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
+                               sentiment_error *err)
+{
+    return add_file(t, path, 0, err);
+}
+
+int sentiment_trainer_add_validation_file(sentiment_trainer *t, const char *path,
+                                          sentiment_error *err)
+{
+    return add_file(t, path, 1, err);
 }
 
 /* ---- training ---------------------------------------------------------- */
@@ -594,6 +641,7 @@ typedef struct run {
     float *probs;
     float *scale;           /* per bucket, or NULL */
     unsigned char *seen;    /* per bucket: occurs in a training example */
+    unsigned long long *confusion;  /* of the epoch just validated */
     sn_network net, best;
     sn_gradients grad;
     sn_workspace ws;
@@ -610,6 +658,7 @@ static void run_release(run *r)
     sn_free(r->probs);
     sn_free(r->scale);
     sn_free(r->seen);
+    sn_free(r->confusion);
     sn_network_release(&r->net);
     sn_network_release(&r->best);
     sn_gradients_release(&r->grad);
@@ -617,11 +666,14 @@ static void run_release(run *r)
     sn_adam_release(&r->adam);
 }
 
-static double validate(run *r, size_t from, size_t to)
+/* Accuracy on examples ORDER[FROM .. TO); counts into CONFUSION (labels x
+ * labels, truth major), which it clears first. */
+static double validate(run *r, size_t from, size_t to, unsigned long long *confusion)
 {
     const size_t c = r->net.outputs;
     size_t right = 0;
 
+    memset(confusion, 0, c * c * sizeof *confusion);
     for (size_t i = from; i < to; i += r->ws.batch_cap) {
         size_t n = to - i < r->ws.batch_cap ? to - i : r->ws.batch_cap;
         for (size_t b = 0; b < n; b++)
@@ -634,6 +686,7 @@ static double validate(run *r, size_t from, size_t to)
                 if (p[k] > p[best])
                     best = k;
             right += best == r->labels[r->order[i + b]];
+            confusion[r->labels[r->order[i + b]] * c + best]++;
         }
     }
     return to > from ? (double)right / (double)(to - from) : -1;
@@ -690,9 +743,15 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         remap[order[k].index] = (uint32_t)k;
     }
 
-    n_valid = (size_t)(t->validation * (double)t->count);
-    if (n_valid >= t->count)
-        n_valid = t->count - 1;
+    if (t->held_out_count > 0) {
+        n_valid = t->held_out_count;
+        if (n_valid >= t->count)
+            return sn_fail(err, SENTIMENT_ERR_DATA, "no training examples, only validation ones");
+    } else {
+        n_valid = (size_t)(t->validation * (double)t->count);
+        if (n_valid >= t->count)
+            n_valid = t->count - 1;
+    }
     n_train = t->count - n_valid;
     cap = 2 * (size_t)t->batch_size;
     if (cap < 256)
@@ -704,13 +763,27 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     r.batch = sn_malloc_array(cap, sizeof *r.batch);
     r.probs = sn_malloc_array(cap, t->name_count * sizeof *r.probs);
     r.seen = sn_calloc((size_t)1 << t->vectorizer.bucket_bits, 1);
-    if (!r.order || !r.labels || !r.batch_labels || !r.batch || !r.probs || !r.seen) {
+    r.confusion = sn_calloc(t->name_count * t->name_count, sizeof *r.confusion);
+    sn_free(t->confusion);
+    t->confusion = sn_calloc(t->name_count * t->name_count, sizeof *t->confusion);
+    sn_free(t->report_labels);
+    t->report_labels = NULL;
+    t->report_label_count = 0;
+    if (!r.order || !r.labels || !r.batch_labels || !r.batch || !r.probs || !r.seen ||
+        !r.confusion || !t->confusion) {
         rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for training");
         goto out;
     }
-    for (size_t i = 0; i < t->count; i++) {
-        r.order[i] = i;
-        r.labels[i] = remap[t->label[i]];
+    /* Training examples first, then the validation ones. */
+    {
+        size_t a = 0, b = n_train;
+        for (size_t i = 0; i < t->count; i++) {
+            if (t->held_out_count > 0 && t->held_out[i])
+                r.order[b++] = i;
+            else
+                r.order[a++] = i;
+            r.labels[i] = remap[t->label[i]];
+        }
     }
 
     if (t->progress && t->progress(&progress, t->user)) {
@@ -721,7 +794,8 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     if (rc != SENTIMENT_OK)
         goto out;
 
-    shuffle(r.order, t->count, &rng);
+    /* Without given validation examples, a random share is held out. */
+    shuffle(r.order, t->held_out_count > 0 ? n_train : t->count, &rng);
     if (t->nb_scaling) {
         r.scale = nb_scale(&r.data, r.order, n_train, r.labels, t->name_count,
                            (size_t)1 << t->vectorizer.bucket_bits);
@@ -757,11 +831,23 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     progress.stage = SENTIMENT_STAGE_EPOCH;
     progress.train_examples = n_train;
     progress.valid_examples = n_valid;
-    for (unsigned epoch = 1; epoch <= t->epochs; epoch++) {
+    for (unsigned epoch = 1, stale = 0; epoch <= t->epochs; epoch++) {
         double loss_sum = 0;
+        size_t report_every = nbatches / 50 + 1;
 
         shuffle(r.order, n_train, &rng);
         for (size_t k = 0; k < nbatches; k++) {
+            if (t->progress && k % report_every == 0 && k > 0) {
+                progress.stage = SENTIMENT_STAGE_BATCH;
+                progress.epoch = epoch;
+                progress.epoch_fraction = (double)k / (double)nbatches;
+                progress.loss = loss_sum / (double)k;
+                progress.elapsed = sn_now() - start;
+                if (t->progress(&progress, t->user)) {
+                    rc = sn_fail(err, SENTIMENT_ERR_CANCELLED, "training cancelled");
+                    goto out;
+                }
+            }
             size_t from = k * n_train / nbatches, to = (k + 1) * n_train / nbatches;
             double loss;
             for (size_t b = from; b < to; b++) {
@@ -781,19 +867,32 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                                      r.net.run_mean, r.net.run_var);
             loss_sum += loss;
         }
+        progress.stage = SENTIMENT_STAGE_EPOCH;
         progress.epoch = epoch;
+        progress.epoch_fraction = 1;
         progress.loss = loss_sum / (double)nbatches;
-        progress.valid_accuracy = validate(&r, n_train, t->count);
+        progress.valid_accuracy = validate(&r, n_train, t->count, r.confusion);
         progress.elapsed = sn_now() - start;
         progress.best = progress.valid_accuracy > best_acc || n_valid == 0;
         if (progress.best) {
             best_acc = progress.valid_accuracy;
+            progress.best_epoch = epoch;
             sn_network_copy(&r.best, &r.net);
+            memcpy(t->confusion, r.confusion,
+                   t->name_count * t->name_count * sizeof *t->confusion);
+            stale = 0;
+        } else {
+            stale++;
         }
+        /* Early stopping: PATIENCE epochs without a better validation
+         * accuracy end training; the best epoch's weights are kept. */
+        progress.stopping = t->patience > 0 && stale >= t->patience && epoch < t->epochs;
         if (t->progress && t->progress(&progress, t->user)) {
             rc = sn_fail(err, SENTIMENT_ERR_CANCELLED, "training cancelled");
             goto out;
         }
+        if (progress.stopping)
+            break;
     }
 
     model = sn_model_new();
@@ -803,6 +902,13 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     }
     if ((rc = sn_model_set_labels(model, sorted, t->name_count, err)) != SENTIMENT_OK)
         goto out;
+    if (n_valid > 0) {
+        /* The report names labels as the model does; the model's strings
+         * belong to the caller, so keep our own (sorted) pointers. */
+        t->report_labels = sorted;
+        t->report_label_count = t->name_count;
+        sorted = NULL;
+    }
     model->tokenizer = t->tokenizer;
     model->vectorizer = t->vectorizer;
     model->scale = r.scale;
@@ -827,4 +933,16 @@ out:
     sn_free(remap);
     sn_free(order);
     return rc;
+}
+
+int sentiment_trainer_report(const sentiment_trainer *t, char **out, sentiment_error *err)
+{
+    if (t == NULL || out == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer or no place for the report");
+    *out = NULL;
+    if (t->report_labels == NULL || t->confusion == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       "no validation report: train with validation examples first");
+    return sn_eval_format((const char *const *)t->report_labels, t->report_label_count,
+                          t->confusion, out, err);
 }

@@ -61,4 +61,29 @@ expect_exit 0 "training three labels from stdin" sh -c "$RUN '$TRAIN' $fast -o '
 expect_exit 0 "evaluating three labels" $RUN "$CLASSIFY" -m "$WORK/three.model" --evaluate "$WORK/three.tsv"
 expect_grep '^meh ' "$WORK/out" "report has the third label"
 
+# What people see: a CSV row per epoch, an SVG of the curves, the report.
+head -n 30 "$DATA/tiny.tsv" >"$WORK/train30.tsv"
+tail -n 10 "$DATA/tiny.tsv" >"$WORK/valid10.tsv"
+expect_exit 0 "training with --valid, --log and --plot" $RUN "$TRAIN" --epochs 4 --patience 0 \
+    --buckets 4096 --valid "$WORK/valid10.tsv" --log "$WORK/log.csv" --plot "$WORK/curves.svg" \
+    -o "$WORK/v.model" "$WORK/train30.tsv"
+expect_grep "valid10.tsv: 10 validation examples" "$WORK/err" "validation file counted"
+expect_grep "validation report for the model kept" "$WORK/err" "the validation report is printed"
+expect_grep "^examples: 10$" "$WORK/err" "the report covers the validation file"
+[ "$(head -n 1 "$WORK/log.csv")" = "epoch,train_loss,valid_accuracy,elapsed_seconds" ] &&
+    pass "the log has its header" || fail "log header: $(head -n 1 "$WORK/log.csv")"
+[ "$(wc -l <"$WORK/log.csv")" -eq 5 ] && pass "one log row per epoch" || fail "log rows: $(wc -l <"$WORK/log.csv")"
+bad=$(tail -n +2 "$WORK/log.csv" | grep -cvE '^[1-4],[0-9.]+,[01]\.[0-9]+,[0-9.]+$')
+[ "$bad" -eq 0 ] && pass "log rows are well formed" || fail "$bad malformed log rows"
+expect_grep "<svg" "$WORK/curves.svg" "the plot is an SVG document"
+expect_grep "validation accuracy" "$WORK/curves.svg" "the plot shows validation accuracy"
+[ "$(grep -c '<circle' "$WORK/curves.svg")" -eq 8 ] && pass "the plot has a point per epoch and curve" ||
+    fail "plot points: $(grep -c '<circle' "$WORK/curves.svg")"
+if command -v xmllint >/dev/null 2>&1; then
+    xmllint --noout "$WORK/curves.svg" && pass "the SVG is well-formed XML" || fail "the SVG is not well-formed"
+fi
+expect_exit 0 "early stopping" $RUN "$TRAIN" --epochs 200 --patience 2 --buckets 4096 \
+    --valid "$WORK/valid10.tsv" -o "$WORK/p.model" "$WORK/train30.tsv"
+expect_grep "stopping early" "$WORK/err" "training says it stopped early"
+
 finish

@@ -345,6 +345,13 @@ static int record_progress(const sentiment_progress *p, void *user)
             log->out_of_order = 1;
         return log->cancel_features;
     }
+    if (p->stage == SENTIMENT_STAGE_BATCH) {
+        /* Within an epoch: never the start or the end of one. */
+        if (!(p->epoch_fraction > 0 && p->epoch_fraction < 1))
+            log->bad_values = 1;
+        log->calls--;
+        return 0;
+    }
     assert_int_equal(p->stage, SENTIMENT_STAGE_EPOCH);
     if (log->epoch_calls < 64)
         log->epochs[log->epoch_calls] = p->epoch;
@@ -394,7 +401,7 @@ static int train_with_progress(const char *const *options, progress_log *log)
 static void test_trainer_reports_progress_once_per_epoch(void **state)
 {
     static const char *const options[] = {
-        "epochs", "6", "buckets", "256", "validation", "0.25", NULL};
+        "epochs", "6", "buckets", "256", "validation", "0.25", "patience", "0", NULL};
     static const char *const no_validation[] = {
         "epochs", "3", "buckets", "256", "validation", "0", NULL};
     progress_log log;
@@ -424,7 +431,8 @@ static void test_trainer_reports_progress_once_per_epoch(void **state)
 
 static void test_trainer_cancels_when_progress_returns_nonzero(void **state)
 {
-    static const char *const options[] = {"epochs", "10", "buckets", "256", NULL};
+    static const char *const options[] = {"epochs", "10", "buckets", "256",
+                                          "patience", "0", NULL};
     progress_log log;
 
     (void)state;
@@ -666,6 +674,129 @@ static void test_trainer_add_that_runs_out_of_memory_adds_no_label(void **state)
     assert_true(n > 2);
 }
 
+
+/* Accuracy of M on the corpus C, from index FROM on, every STEP-th. */
+static double corpus_accuracy(const sentiment_model *m, const tu_corpus *c, size_t from,
+                              size_t step)
+{
+    size_t right = 0, n = 0;
+
+    for (size_t i = from; i < c->count; i += step, n++) {
+        long truth = sentiment_model_find_label(m, c->label[i], strlen(c->label[i]));
+        right += (long)tu_classify(m, c->text[i], NULL) == truth;
+    }
+    return n ? (double)right / (double)n : 0;
+}
+
+typedef struct epoch_log {
+    unsigned epochs;
+    double accuracy[64];
+    int stopping;
+    unsigned best_epoch;
+} epoch_log;
+
+static int log_epochs(const sentiment_progress *p, void *user)
+{
+    epoch_log *log = user;
+
+    if (p->stage == SENTIMENT_STAGE_EPOCH && log->epochs < 64) {
+        log->accuracy[log->epochs++] = p->valid_accuracy;
+        log->stopping = p->stopping;
+        log->best_epoch = p->best_epoch;
+    }
+    return 0;
+}
+
+static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_model *m = NULL;
+    sentiment_error err;
+    char path[4096];
+    tu_corpus c;
+    epoch_log log;
+    double best = -1, kept;
+    char *report = NULL, expected[64];
+
+    (void)state;
+    memset(&log, 0, sizeof log);
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    /* Every third example is for validation only, given explicitly. */
+    for (size_t i = 0; i < c.count; i++) {
+        int rc = i % 3 == 2
+            ? sentiment_trainer_add_validation(t, c.label[i], strlen(c.label[i]), c.text[i],
+                                               strlen(c.text[i]), &err)
+            : sentiment_trainer_add(t, c.label[i], strlen(c.label[i]), c.text[i],
+                                    strlen(c.text[i]), &err);
+        assert_int_equal(rc, SENTIMENT_OK);
+    }
+    set(t, "buckets", "4096");
+    set(t, "hidden", "8");
+    set(t, "batch-size", "4");
+    set(t, "learning-rate", "0.05");
+    set(t, "epochs", "60");
+    set(t, "patience", "3");
+    sentiment_trainer_set_progress(t, log_epochs, &log);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+
+    /* It stopped before the 60th epoch, three epochs after the best. */
+    assert_true(log.epochs < 60);
+    assert_true(log.stopping);
+    assert_int_equal(log.epochs, log.best_epoch + 3);
+    for (unsigned e = 0; e < log.epochs; e++)
+        if (log.accuracy[e] > best)
+            best = log.accuracy[e];
+    assert_true(log.accuracy[log.epochs - 1] <= best);
+    /* The model scores on the validation examples what the best epoch did. */
+    kept = corpus_accuracy(m, &c, 2, 3);
+    assert_true(fabs(kept - log.accuracy[log.best_epoch - 1]) < 1e-9);
+    assert_true(fabs(kept - best) < 1e-9);
+    /* And the report says so, for the 13 validation examples. */
+    assert_int_equal(sentiment_trainer_report(t, &report, &err), SENTIMENT_OK);
+    snprintf(expected, sizeof expected, "accuracy: %.4f\n", best);
+    assert_non_null(strstr(report, expected));
+    assert_non_null(strstr(report, "examples: 13\n"));
+    free(report);
+
+    sentiment_model_free(m);
+    sentiment_trainer_free(t);
+    tu_corpus_free(&c);
+}
+
+static void test_trainer_report_needs_validation_examples(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char *report = (char *)&report;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_report(t, &report, &err), SENTIMENT_ERR_INVALID);
+    assert_null(report);
+    sentiment_trainer_free(t);
+}
+
+static void test_trainer_trains_with_batches_of_one_to_eight(void **state)
+{
+    static const char *const sizes[] = {"1", "2", "3", "8"};
+    char path[4096];
+    tu_corpus c;
+
+    (void)state;
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        const char *const options[] = {"buckets", "4096", "hidden", "8", "epochs", "15",
+                                       "validation", "0", "batch-size", sizes[k], NULL};
+        sentiment_model *m = tu_train_tiny(options);
+        double acc = corpus_accuracy(m, &c, 0, 1);
+        if (acc < 0.95)
+            fail_msg("batch size %s: training accuracy %.3f", sizes[k], acc);
+        sentiment_model_free(m);
+    }
+    tu_corpus_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +817,9 @@ int main(void)
         cmocka_unit_test(test_trainer_learns_three_labels),
         cmocka_unit_test(test_trainer_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_trainer_add_that_runs_out_of_memory_adds_no_label),
+        cmocka_unit_test(test_trainer_stops_early_and_keeps_the_best_epochs_weights),
+        cmocka_unit_test(test_trainer_report_needs_validation_examples),
+        cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  *
  * Parses options, hands them to the library by name, and reports progress.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plot.h"
 
 static void usage(void)
 {
@@ -52,6 +54,12 @@ static void usage(void)
 "                            (default 0.01)\n"
 "      --set NAME=VALUE      any training option of libsentiment(3) by name\n"
 "      --seed=N              seed for shuffling and initialization (default 1)\n"
+"      --valid=FILE          validation examples from FILE instead of a share\n"
+"                            of the training ones (may be repeated)\n"
+"      --patience=N          stop after N epochs without a better validation\n"
+"                            accuracy, 0 for never (default 2)\n"
+"      --log=FILE            write one CSV row per epoch to FILE\n"
+"      --plot=FILE.svg       draw the learning curves into FILE.svg\n"
 "  -q, --quiet               print nothing but errors\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
@@ -62,24 +70,109 @@ static void usage(void)
 
 typedef struct progress_state {
     int quiet;
+    int tty;                /* stderr is a terminal: draw a bar */
+    FILE *log;              /* --log, or NULL */
+    const char *log_path;
+    int log_failed;
+    double *loss, *accuracy; /* per epoch, for --plot */
+    unsigned epochs, best_epoch, epochs_run;
+    int bar_drawn;
 } progress_state;
+
+/* Seconds as "1m05s" or "12s". */
+static void format_time(char *buf, size_t size, double s)
+{
+    if (s < 0)
+        s = 0;
+    if (s >= 60)
+        snprintf(buf, size, "%um%02us", (unsigned)(s / 60), (unsigned)s % 60);
+    else
+        snprintf(buf, size, "%.0fs", s);
+}
+
+static void draw_bar(const progress_state *s, const sentiment_progress *p)
+{
+    char bar[31], left[32];
+    double done = (p->epoch - 1) + p->epoch_fraction;
+    /* Time per epoch so far predicts the rest; featurizing is counted in. */
+    double eta = done > 0 ? p->elapsed / done * (p->epochs - done) : 0;
+    size_t fill = (size_t)(p->epoch_fraction * (sizeof bar - 1) + 0.5);
+
+    for (size_t i = 0; i < sizeof bar - 1; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[sizeof bar - 1] = '\0';
+    format_time(left, sizeof left, eta);
+    fprintf(stderr, "\r%s: epoch %u/%u [%s] %3.0f%%  loss %.4f", cli_program, p->epoch,
+            p->epochs, bar, p->epoch_fraction * 100, p->loss);
+    if (s->best_epoch > 0)
+        fprintf(stderr, "  best validation %.4f (epoch %u)",
+                s->accuracy[s->best_epoch - 1], s->best_epoch);
+    fprintf(stderr, "  %s left \033[K", left);
+}
 
 static int on_progress(const sentiment_progress *p, void *user)
 {
-    const progress_state *s = user;
+    progress_state *s = user;
 
+    if (p->stage == SENTIMENT_STAGE_EPOCH) {
+        if (p->epoch <= s->epochs) {
+            s->loss[p->epoch - 1] = p->loss;
+            s->accuracy[p->epoch - 1] = p->valid_accuracy;
+        }
+        if (p->best)
+            s->best_epoch = p->epoch;
+        s->epochs_run = p->epoch;
+        if (s->log != NULL) {
+            fprintf(s->log, "%u,%.6f,", p->epoch, p->loss);
+            if (p->valid_accuracy >= 0)
+                fprintf(s->log, "%.6f", p->valid_accuracy);
+            fprintf(s->log, ",%.3f\n", p->elapsed);
+            if (fflush(s->log) != 0)
+                s->log_failed = 1;
+        }
+    }
     if (s->quiet)
         return 0;
     if (p->stage == SENTIMENT_STAGE_FEATURES) {
         fprintf(stderr, "%s: extracting features\n", cli_program);
-    } else if (p->valid_accuracy >= 0) {
-        fprintf(stderr,
-                "%s: epoch %u/%u  loss %.4f  validation accuracy %.4f  %.1fs%s\n",
+        return 0;
+    }
+    if (p->stage == SENTIMENT_STAGE_BATCH) {
+        if (s->tty) {
+            draw_bar(s, p);
+            s->bar_drawn = 1;
+        }
+        return 0;
+    }
+    if (s->bar_drawn)
+        fputs("\r\033[K", stderr);
+    s->bar_drawn = 0;
+    if (p->valid_accuracy >= 0)
+        fprintf(stderr, "%s: epoch %u/%u  loss %.4f  validation accuracy %.4f  %.1fs%s\n",
                 cli_program, p->epoch, p->epochs, p->loss, p->valid_accuracy,
                 p->elapsed, p->best ? "  (best)" : "");
-    } else {
-        fprintf(stderr, "%s: epoch %u/%u  loss %.4f  %.1fs\n", cli_program,
-                p->epoch, p->epochs, p->loss, p->elapsed);
+    else
+        fprintf(stderr, "%s: epoch %u/%u  loss %.4f  %.1fs\n", cli_program, p->epoch,
+                p->epochs, p->loss, p->elapsed);
+    if (p->stopping)
+        fprintf(stderr, "%s: stopping early: no better validation accuracy since epoch %u\n",
+                cli_program, p->best_epoch);
+    return 0;
+}
+
+/* Writes the learning curves to PATH; returns 0 or prints why not. */
+static int write_plot(const char *path, const progress_state *s, unsigned epochs_run)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL) {
+        cli_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (plot_learning_curves(f, s->loss, s->accuracy, epochs_run, s->best_epoch) < 0 ||
+        fclose(f) != 0) {
+        cli_error("%s: write error", path);
+        return -1;
     }
     return 0;
 }
@@ -90,7 +183,8 @@ int main(int argc, char **argv)
            OPT_NO_BATCHNORM, OPT_SEED, OPT_CHAR_NGRAMS, OPT_WEIGHTING,
            OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
            OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
-           OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE };
+           OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
+           OPT_PATIENCE, OPT_LOG, OPT_PLOT };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -117,6 +211,10 @@ int main(int argc, char **argv)
         {"init-scale", required_argument, NULL, OPT_INIT_SCALE},
         {"seed", required_argument, NULL, OPT_SEED},
         {"set", required_argument, NULL, 'S'},
+        {"valid", required_argument, NULL, OPT_VALID},
+        {"patience", required_argument, NULL, OPT_PATIENCE},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"plot", required_argument, NULL, OPT_PLOT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -126,7 +224,10 @@ int main(int argc, char **argv)
     sentiment_model *model = NULL;
     sentiment_error err;
     progress_state state = {0};
-    const char *output = NULL;
+    const char *output = NULL, *log_path = NULL, *plot_path = NULL;
+    const char *valid[64];
+    size_t nvalid = 0;
+    char *report = NULL;
     int c, status = EXIT_OK;
 
     cli_program = "sentiment-train";
@@ -157,6 +258,18 @@ int main(int argc, char **argv)
         case OPT_NO_CLITICS: name = "clitics"; value = "0"; break;
         case OPT_NO_BATCHNORM: name = "batchnorm"; value = "0"; break;
         case OPT_NO_NB: name = "nb-scaling"; value = "0"; break;
+        case OPT_VALID:
+            if (nvalid < sizeof valid / sizeof valid[0]) {
+                valid[nvalid++] = optarg;
+            } else {
+                sentiment_trainer_free(trainer);
+                return cli_usage_error("more than %zu --valid files",
+                                       sizeof valid / sizeof valid[0]);
+            }
+            break;
+        case OPT_PATIENCE: name = "patience"; break;
+        case OPT_LOG: log_path = optarg; break;
+        case OPT_PLOT: plot_path = optarg; break;
         case OPT_BN_EPSILON: name = "bn-epsilon"; break;
         case OPT_OPTIMIZER: name = "optimizer"; break;
         case OPT_INIT_SCALE: name = "init-scale"; break;
@@ -189,6 +302,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "Try '%s --help' for more information.\n", cli_program);
             return EXIT_USAGE;
         }
+        if (name != NULL && strcmp(name, "epochs") == 0 && value != NULL)
+            state.epochs = (unsigned)strtoul(value, NULL, 10);
         if (name != NULL && sentiment_trainer_set(trainer, name, value, &err) != SENTIMENT_OK) {
             sentiment_trainer_free(trainer);
             return cli_usage_error("%s", err.message);
@@ -209,23 +324,79 @@ int main(int argc, char **argv)
             status = cli_library_error(&err);
             goto out;
         }
-        if (!state.quiet)
-        {
+        if (!state.quiet) {
             size_t added = sentiment_trainer_example_count(trainer) - before;
             fprintf(stderr, "%s: %s: %zu example%s\n", cli_program, argv[i], added,
                     added == 1 ? "" : "s");
         }
     }
+    for (size_t i = 0; i < nvalid; i++) {
+        size_t before = sentiment_trainer_example_count(trainer);
+        if (sentiment_trainer_add_validation_file(trainer, valid[i], &err) != SENTIMENT_OK) {
+            status = cli_library_error(&err);
+            goto out;
+        }
+        if (!state.quiet) {
+            size_t added = sentiment_trainer_example_count(trainer) - before;
+            fprintf(stderr, "%s: %s: %zu validation example%s\n", cli_program, valid[i],
+                    added, added == 1 ? "" : "s");
+        }
+    }
+
+    if (state.epochs == 0)
+        state.epochs = 5; /* the library's default */
+    state.loss = calloc(state.epochs, sizeof *state.loss);
+    state.accuracy = calloc(state.epochs, sizeof *state.accuracy);
+    if (state.loss == NULL || state.accuracy == NULL) {
+        cli_error("out of memory");
+        status = EXIT_FAILURE_RUN;
+        goto out;
+    }
+    state.tty = isatty(STDERR_FILENO);
+    if (log_path != NULL) {
+        state.log = fopen(log_path, "w");
+        if (state.log == NULL) {
+            cli_error("%s: %s", log_path, strerror(errno));
+            status = EXIT_FAILURE_RUN;
+            goto out;
+        }
+        state.log_path = log_path;
+        fputs("epoch,train_loss,valid_accuracy,elapsed_seconds\n", state.log);
+    }
     sentiment_trainer_set_progress(trainer, on_progress, &state);
     if (sentiment_trainer_train(trainer, &model, &err) != SENTIMENT_OK ||
         sentiment_model_save(model, output, &err) != SENTIMENT_OK) {
+        if (state.bar_drawn)
+            fputs("\n", stderr);
         status = cli_library_error(&err);
         goto out;
     }
-    if (!state.quiet)
+    if (state.log != NULL) {
+        int failed = state.log_failed || fclose(state.log) != 0;
+        state.log = NULL;
+        if (failed) {
+            cli_error("%s: write error", log_path);
+            status = EXIT_FAILURE_RUN;
+            goto out;
+        }
+    }
+    if (plot_path != NULL && write_plot(plot_path, &state, state.epochs_run) < 0) {
+        status = EXIT_FAILURE_RUN;
+        goto out;
+    }
+    if (!state.quiet) {
+        if (sentiment_trainer_report(trainer, &report, &err) == SENTIMENT_OK)
+            fprintf(stderr, "%s: validation report for the model kept (epoch %u):\n%s",
+                    cli_program, state.best_epoch, report);
         fprintf(stderr, "%s: wrote %s (%zu labels)\n", cli_program, output,
                 sentiment_model_label_count(model));
+    }
 out:
+    if (state.log != NULL)
+        fclose(state.log);
+    free(state.loss);
+    free(state.accuracy);
+    free(report);
     sentiment_model_free(model);
     sentiment_trainer_free(trainer);
     return status;
