@@ -135,14 +135,28 @@ void sn_workspace_release(sn_workspace *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-/* z = b1 + x W1 for each example. */
-static void hidden_layer(const sn_network *net, const sn_sparse *x, size_t batch,
-                         float *z)
+typedef struct layer_job {
+    const sn_network *net;
+    const sn_sparse *x;
+    size_t batch;
+    float *z;
+    const float *delta;
+    sn_gradients *g;
+} layer_job;
+
+/* z = b1 + x W1 for each example of this thread's share. */
+static void hidden_share(void *arg, unsigned tid, unsigned nthreads)
 {
+    const layer_job *job = arg;
+    const sn_network *net = job->net;
+    const sn_sparse *x = job->x;
     const size_t h = net->hidden;
     const float *b1 = sn_net_b1(net);
+    float *z = job->z;
+    size_t from, to;
 
-    for (size_t b = 0; b < batch; b++) {
+    sn_share(job->batch, tid, nthreads, &from, &to);
+    for (size_t b = from; b < to; b++) {
         float *zb = z + b * h;
         memcpy(zb, b1, h * sizeof *zb);
         for (size_t i = 0; i < x[b].count; i++) {
@@ -150,6 +164,41 @@ static void hidden_layer(const sn_network *net, const sn_sparse *x, size_t batch
             const float v = x[b].value[i];
             for (size_t j = 0; j < h; j++)
                 zb[j] += v * row[j];
+        }
+    }
+}
+
+static void hidden_layer(const sn_network *net, sn_workspace *ws, const sn_sparse *x,
+                         size_t batch, float *z)
+{
+    layer_job job = {net, x, batch, z, NULL, NULL};
+
+    if (ws->pool != NULL && batch > 1)
+        sn_pool_run(ws->pool, hidden_share, &job);
+    else
+        hidden_share(&job, 0, 1);
+}
+
+/* Adds x * delta to the gradient rows of this thread: those whose slot is
+ * TID modulo NTHREADS.  Each row sums its examples in the same order
+ * whatever the number of threads, so the result does not depend on it. */
+static void scatter_share(void *arg, unsigned tid, unsigned nthreads)
+{
+    const layer_job *job = arg;
+    const size_t h = job->net->hidden;
+    const sn_gradients *g = job->g;
+
+    for (size_t b = 0; b < job->batch; b++) {
+        const float *d = job->delta + b * h;
+        const sn_sparse *x = &job->x[b];
+        for (size_t i = 0; i < x->count; i++) {
+            int32_t s = g->slot[x->index[i]];
+            if ((unsigned)s % nthreads != tid)
+                continue;
+            float *row = g->w1 + (size_t)s * h;
+            const float v = x->value[i];
+            for (size_t j = 0; j < h; j++)
+                row[j] += v * d[j];
         }
     }
 }
@@ -226,7 +275,7 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
     double total = 0;
 
     clear_gradients(g, net);
-    hidden_layer(net, x, batch, ws->z);
+    hidden_layer(net, ws, x, batch, ws->z);
     if (net->batchnorm && batch >= SN_BN_MIN_BATCH)
         sn_bn_forward_train(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
                             net->bn_epsilon, ws->zhat, y, ws->mean, ws->var,
@@ -271,19 +320,21 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
     else if (net->batchnorm)
         sn_bn_backward_small(batch, h, ws->delta, ws->zhat, sn_net_gamma(net),
                              ws->inv_std, ws->delta, ggamma, gbeta);
+    /* First give every row touched its place, then add to the rows. */
     for (size_t b = 0; b < batch; b++) {
         const float *d = ws->delta + b * h;
         for (size_t j = 0; j < h; j++)
             gb1[j] += d[j];
-        for (size_t i = 0; i < x[b].count; i++) {
-            int s = slot_for(g, x[b].index[i], h);
-            if (s < 0)
+        for (size_t i = 0; i < x[b].count; i++)
+            if (slot_for(g, x[b].index[i], h) < 0)
                 return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for gradients");
-            float *row = g->w1 + (size_t)s * h;
-            const float v = x[b].value[i];
-            for (size_t j = 0; j < h; j++)
-                row[j] += v * d[j];
-        }
+    }
+    {
+        layer_job job = {net, x, batch, NULL, ws->delta, g};
+        if (ws->pool != NULL)
+            sn_pool_run(ws->pool, scatter_share, &job);
+        else
+            scatter_share(&job, 0, 1);
     }
     return SENTIMENT_OK;
 }
@@ -293,7 +344,7 @@ void sn_network_predict(const sn_network *net, sn_workspace *ws,
 {
     const size_t h = net->hidden;
 
-    hidden_layer(net, x, batch, ws->z);
+    hidden_layer(net, ws, x, batch, ws->z);
     if (net->batchnorm)
         sn_bn_forward_infer(batch, h, ws->z, sn_net_gamma(net), sn_net_beta(net),
                             net->bn_epsilon, net->run_mean, net->run_var, ws->a);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pool.h"
 #include "sentiment.h"
 
 #define SN_MAX_HIDDEN 1024
@@ -71,6 +72,7 @@ void sn_gradients_release(sn_gradients *g);
 
 /* Scratch for a batch of up to BATCH_CAP examples. */
 typedef struct sn_workspace {
+    sn_pool *pool;          /* threads to share the work, or NULL */
     size_t batch_cap;
     float *z, *zhat, *a, *probs, *delta; /* batch x hidden, or batch x outputs */
     float *mean, *var, *inv_std;          /* hidden */

@@ -52,9 +52,34 @@ static void update(float *w, float *m, float *v, const float *g, size_t n,
     }
 }
 
+typedef struct rows_job {
+    sn_adam *opt;
+    sn_network *net;
+    const sn_gradients *g;
+    float step;
+} rows_job;
+
+/* The W1 rows of this thread's share: rows are disjoint, so threads never
+ * write the same weight. */
+static void rows_share(void *arg, unsigned tid, unsigned nthreads)
+{
+    const rows_job *job = arg;
+    const size_t h = job->net->hidden;
+    const sn_gradients *g = job->g;
+    sn_adam *opt = job->opt;
+    size_t from, to;
+
+    sn_share(g->nrows, tid, nthreads, &from, &to);
+    for (size_t r = from; r < to; r++) {
+        size_t off = (size_t)g->rows[r] * h;
+        update(job->net->w1 + off, opt->m1 + off, opt->v1 + off, g->w1 + r * h, h,
+               opt->beta1, opt->beta2, job->step, opt->epsilon);
+    }
+}
+
 void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g)
 {
-    const size_t h = net->hidden;
+    rows_job job;
     double t, step;
 
     t = (double)++opt->step;
@@ -62,11 +87,14 @@ void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g)
     step = opt->lr * sqrt(1 - pow(opt->beta2, t)) / (1 - pow(opt->beta1, t));
     update(net->dense, opt->md, opt->vd, g->dense, net->dense_count, opt->beta1,
            opt->beta2, (float)step, opt->epsilon);
-    for (size_t r = 0; r < g->nrows; r++) {
-        size_t off = (size_t)g->rows[r] * h;
-        update(net->w1 + off, opt->m1 + off, opt->v1 + off, g->w1 + r * h, h,
-               opt->beta1, opt->beta2, (float)step, opt->epsilon);
-    }
+    job.opt = opt;
+    job.net = net;
+    job.g = g;
+    job.step = (float)step;
+    if (opt->pool != NULL)
+        sn_pool_run(opt->pool, rows_share, &job);
+    else
+        rows_share(&job, 0, 1);
 }
 
 void sn_sgd_step(sn_network *net, const sn_gradients *g, float lr)

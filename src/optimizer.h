@@ -7,6 +7,7 @@
 #include "network.h"
 
 typedef struct sn_adam {
+    sn_pool *pool;         /* threads to share the rows, or NULL */
     float lr, beta1, beta2, epsilon;
     uint64_t step;
     float *m1, *v1;        /* moments of W1, one per weight */

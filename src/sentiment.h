@@ -232,6 +232,8 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   validation     fraction of the examples held out (default 0.1)
  *   patience       epochs without a better validation accuracy before
  *                  training stops early, 0 for never (default 2)
+ *   threads        threads to train with, 0 for one per core (default 0);
+ *                  the model does not depend on it
  *   seed           seed of every random choice (default 1)
  *
  * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value.

@@ -12,11 +12,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "model.h"
 #include "batchnorm.h"
 #include "optimizer.h"
+#include "pool.h"
+
+#define SN_MAX_THREADS 64
 
 struct sentiment_trainer {
     /* options */
@@ -36,6 +40,7 @@ struct sentiment_trainer {
     unsigned char *held_out;    /* per example: given for validation */
     size_t count, cap, held_out_count;
     unsigned patience;
+    unsigned threads;       /* 0: as many as the machine has cores */
 
     /* the validation confusion matrix of the kept epoch, after training */
     unsigned long long *confusion;
@@ -253,6 +258,12 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
         else
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "optimizer: '%s' is neither 'adam' nor 'sgd'", value);
+    } else if (strcmp(name, "threads") == 0) {
+        if (parse_uint(value, 0, SN_MAX_THREADS, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "threads: '%s' is not a whole number from 0 to %d", value,
+                           SN_MAX_THREADS);
+        t->threads = (unsigned)u;
     } else if (strcmp(name, "patience") == 0) {
         if (parse_uint(value, 0, 10000, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -473,69 +484,127 @@ int sentiment_trainer_add_validation_file(sentiment_trainer *t, const char *path
 /* ---- training ---------------------------------------------------------- */
 
 /* All examples as sparse vectors, rows of a CSR matrix. */
-typedef struct dataset {
-    size_t *start;          /* count + 1 */
+/* The features of one thread's share of the examples. */
+typedef struct chunk {
     uint32_t *index;
     float *value;
     size_t nnz, cap;
+    int rc;                 /* how featurizing this share ended */
+    sentiment_error err;
+} chunk;
+
+/* All examples as sparse vectors: example i is
+ * chunk[c].index/value[start[i] .. start[i + 1]) for the chunk c holding
+ * it, chunk c holding examples bound[c] .. bound[c + 1] - 1. */
+typedef struct dataset {
+    size_t *start;          /* count + 1 */
+    chunk chunks[SN_MAX_THREADS];
+    size_t bound[SN_MAX_THREADS + 1];
+    unsigned nchunks;
 } dataset;
 
 static void dataset_release(dataset *d)
 {
     sn_free(d->start);
-    sn_free(d->index);
-    sn_free(d->value);
+    for (unsigned c = 0; c < d->nchunks; c++) {
+        sn_free(d->chunks[c].index);
+        sn_free(d->chunks[c].value);
+    }
 }
 
-/* Turns every text into raw feature values: scaling and normalization come
- * after, once the scales are known (see nb_scale). */
-static int featurize(const sentiment_trainer *t, dataset *d, sentiment_error *err)
+static sn_sparse row_of(const dataset *d, size_t i)
 {
+    unsigned c = 0;
+    sn_sparse x;
+
+    while (i >= d->bound[c + 1])
+        c++;
+    x.index = d->chunks[c].index + d->start[i];
+    x.value = d->chunks[c].value + d->start[i];
+    /* start[i + 1] of the next chunk's first example restarts at 0. */
+    x.count = (i + 1 == d->bound[c + 1] ? d->chunks[c].nnz : d->start[i + 1]) - d->start[i];
+    return x;
+}
+
+typedef struct featurize_job {
+    const sentiment_trainer *t;
+    dataset *d;
+} featurize_job;
+
+/* Turns this thread's share of the texts into raw feature values. */
+static void featurize_share(void *arg, unsigned tid, unsigned nthreads)
+{
+    const featurize_job *job = arg;
+    const sentiment_trainer *t = job->t;
+    dataset *d = job->d;
+    chunk *ch = &d->chunks[tid];
+    sn_vectorizer_settings raw = t->vectorizer;
     sn_tokenizer tk;
     sn_features f;
-    sn_vectorizer_settings raw = t->vectorizer;
-    int rc = SENTIMENT_OK;
 
+    (void)nthreads;
     raw.normalize = 0;
-    memset(d, 0, sizeof *d);
     sn_tokenizer_init(&tk);
     sn_features_init(&f);
-    d->start = sn_malloc_array(t->count + 1, sizeof *d->start);
-    if (d->start == NULL)
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for features");
-    d->start[0] = 0;
-    for (size_t i = 0; i < t->count && rc == SENTIMENT_OK; i++) {
-        rc = sn_tokenize(&tk, &t->tokenizer, &t->lexicon, t->text + t->offset[i],
-                         t->offset[i + 1] - t->offset[i], err);
-        if (rc == SENTIMENT_OK)
-            rc = sn_vectorize(&raw, &tk, &f, err);
-        if (rc != SENTIMENT_OK)
+    ch->rc = SENTIMENT_OK;
+    for (size_t i = d->bound[tid]; i < d->bound[tid + 1]; i++) {
+        ch->rc = sn_tokenize(&tk, &t->tokenizer, &t->lexicon, t->text + t->offset[i],
+                             t->offset[i + 1] - t->offset[i], &ch->err);
+        if (ch->rc == SENTIMENT_OK)
+            ch->rc = sn_vectorize(&raw, &tk, &f, &ch->err);
+        if (ch->rc != SENTIMENT_OK)
             break;
-        if (d->nnz + f.count > d->cap) {
-            size_t cap = d->cap ? d->cap : 1 << 16;
-            while (cap < d->nnz + f.count)
+        if (ch->nnz + f.count > ch->cap) {
+            size_t cap = ch->cap ? ch->cap : 1 << 16;
+            while (cap < ch->nnz + f.count)
                 cap *= 2;
-            uint32_t *index = sn_realloc_array(d->index, cap, sizeof *index);
+            uint32_t *index = sn_realloc_array(ch->index, cap, sizeof *index);
             if (index != NULL)
-                d->index = index;
-            float *value = index ? sn_realloc_array(d->value, cap, sizeof *value) : NULL;
+                ch->index = index;
+            float *value = index ? sn_realloc_array(ch->value, cap, sizeof *value) : NULL;
             if (value == NULL) {
-                rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for features");
+                ch->rc = sn_fail(&ch->err, SENTIMENT_ERR_NOMEM, "out of memory for features");
                 break;
             }
-            d->value = value;
-            d->cap = cap;
+            ch->value = value;
+            ch->cap = cap;
         }
+        d->start[i] = ch->nnz;
         if (f.count > 0) {
-            memcpy(d->index + d->nnz, f.index, f.count * sizeof *f.index);
-            memcpy(d->value + d->nnz, f.value, f.count * sizeof *f.value);
+            memcpy(ch->index + ch->nnz, f.index, f.count * sizeof *f.index);
+            memcpy(ch->value + ch->nnz, f.value, f.count * sizeof *f.value);
         }
-        d->nnz += f.count;
-        d->start[i + 1] = d->nnz;
+        ch->nnz += f.count;
     }
     sn_tokenizer_release(&tk);
     sn_features_release(&f);
-    return rc;
+}
+
+/* Turns every text into raw feature values, each thread of POOL a share:
+ * scaling and normalization come after, once the scales are known (see
+ * nb_scale). */
+static int featurize(const sentiment_trainer *t, sn_pool *pool, dataset *d,
+                     sentiment_error *err)
+{
+    featurize_job job = {t, d};
+
+    memset(d, 0, sizeof *d);
+    d->nchunks = sn_pool_size(pool);
+    d->start = sn_malloc_array(t->count + 1, sizeof *d->start);
+    if (d->start == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for features");
+    for (unsigned c = 0; c <= d->nchunks; c++)
+        d->bound[c] = t->count * c / d->nchunks;
+    sn_pool_run(pool, featurize_share, &job);
+    for (unsigned c = 0; c < d->nchunks; c++) {
+        if (d->chunks[c].rc != SENTIMENT_OK) {
+            if (err != NULL)
+                *err = d->chunks[c].err;
+            return d->chunks[c].rc;
+        }
+    }
+    d->start[t->count] = 0;
+    return SENTIMENT_OK;
 }
 
 /*
@@ -562,8 +631,9 @@ static float *nb_scale(const dataset *d, const size_t *order, size_t n_train,
     }
     for (size_t i = 0; i < n_train; i++) {
         size_t e = order[i];
-        for (size_t k = d->start[e]; k < d->start[e + 1]; k++)
-            count[(size_t)d->index[k] * nlabels + labels[e]] += 1;
+        sn_sparse x = row_of(d, e);
+        for (size_t k = 0; k < x.count; k++)
+            count[(size_t)x.index[k] * nlabels + labels[e]] += 1;
     }
     for (size_t b = 0; b < buckets; b++)
         for (size_t c = 0; c < nlabels; c++)
@@ -594,21 +664,13 @@ static float *nb_scale(const dataset *d, const size_t *order, size_t n_train,
 static void finish_rows(dataset *d, size_t count, const float *scale, int normalize)
 {
     for (size_t i = 0; i < count; i++) {
+        sn_sparse x = row_of(d, i);
         sn_features f;
-        f.index = d->index + d->start[i];
-        f.value = d->value + d->start[i];
-        f.count = d->start[i + 1] - d->start[i];
+        f.index = (uint32_t *)x.index;
+        f.value = (float *)x.value;
+        f.count = x.count;
         sn_features_finish(&f, scale, normalize);
     }
-}
-
-static sn_sparse row_of(const dataset *d, size_t i)
-{
-    sn_sparse x;
-    x.index = d->index + d->start[i];
-    x.value = d->value + d->start[i];
-    x.count = d->start[i + 1] - d->start[i];
-    return x;
 }
 
 static void shuffle(size_t *a, size_t n, uint64_t *rng)
@@ -646,6 +708,7 @@ typedef struct run {
     sn_gradients grad;
     sn_workspace ws;
     sn_adam adam;
+    sn_pool *pool;
 } run;
 
 static void run_release(run *r)
@@ -664,6 +727,7 @@ static void run_release(run *r)
     sn_gradients_release(&r->grad);
     sn_workspace_release(&r->ws);
     sn_adam_release(&r->adam);
+    sn_pool_free(r->pool);
 }
 
 /* Accuracy on examples ORDER[FROM .. TO); counts into CONFUSION (labels x
@@ -790,7 +854,16 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         rc = sn_fail(err, SENTIMENT_ERR_CANCELLED, "training cancelled");
         goto out;
     }
-    rc = featurize(t, &r.data, err);
+    {
+        unsigned n = t->threads;
+        if (n == 0) {
+            long cores = sysconf(_SC_NPROCESSORS_ONLN);
+            n = cores < 1 ? 1 : cores > SN_MAX_THREADS ? SN_MAX_THREADS : (unsigned)cores;
+        }
+        if ((rc = sn_pool_create(&r.pool, n, err)) != SENTIMENT_OK)
+            goto out;
+    }
+    rc = featurize(t, r.pool, &r.data, err);
     if (rc != SENTIMENT_OK)
         goto out;
 
@@ -819,6 +892,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         (rc = sn_workspace_alloc(&r.ws, &r.net, cap, err)) ||
         (rc = sn_adam_alloc(&r.adam, &r.net, (float)t->learning_rate, err)))
         goto out;
+    r.ws.pool = r.adam.pool = r.pool;
     sn_network_randomize(&r.net, &rng, (float)t->init_scale);
     r.net.bn_epsilon = r.best.bn_epsilon = (float)t->bn_epsilon;
 

@@ -55,6 +55,11 @@ expect_exit 0 "training twice with one seed" $RUN "$TRAIN" $fast --seed 7 -o "$W
 $RUN "$TRAIN" $fast --seed 7 -o "$WORK/s2.model" "$DATA/tiny.tsv"
 cmp -s "$WORK/s1.model" "$WORK/s2.model" && pass "same seed, same model bytes" || fail "same seed gave different models"
 
+$RUN "$TRAIN" $fast --seed 7 --threads 1 -o "$WORK/t1.model" "$DATA/tiny.tsv"
+$RUN "$TRAIN" $fast --seed 7 --threads 3 -o "$WORK/t3.model" "$DATA/tiny.tsv"
+cmp -s "$WORK/t1.model" "$WORK/t3.model" && pass "1 or 3 threads, same model bytes" ||
+    fail "the number of threads changed the model"
+
 # Three labels, and a corpus read from stdin.
 awk -F'\t' 'NR % 3 == 0 { $1 = "meh" } { print $1 "\t" $2 }' "$DATA/tiny.tsv" >"$WORK/three.tsv"
 expect_exit 0 "training three labels from stdin" sh -c "$RUN '$TRAIN' $fast -o '$WORK/three.model' - <'$WORK/three.tsv'"

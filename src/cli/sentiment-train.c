@@ -54,6 +54,8 @@ static void usage(void)
 "                            (default 0.01)\n"
 "      --set NAME=VALUE      any training option of libsentiment(3) by name\n"
 "      --seed=N              seed for shuffling and initialization (default 1)\n"
+"      --threads=N           threads to train with (default: one per core);\n"
+"                            the model is the same for any number\n"
 "      --valid=FILE          validation examples from FILE instead of a share\n"
 "                            of the training ones (may be repeated)\n"
 "      --patience=N          stop after N epochs without a better validation\n"
@@ -184,7 +186,7 @@ int main(int argc, char **argv)
            OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
            OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
            OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
-           OPT_PATIENCE, OPT_LOG, OPT_PLOT };
+           OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_THREADS };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -213,6 +215,7 @@ int main(int argc, char **argv)
         {"set", required_argument, NULL, 'S'},
         {"valid", required_argument, NULL, OPT_VALID},
         {"patience", required_argument, NULL, OPT_PATIENCE},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"log", required_argument, NULL, OPT_LOG},
         {"plot", required_argument, NULL, OPT_PLOT},
         {"quiet", no_argument, NULL, 'q'},
@@ -268,6 +271,7 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_PATIENCE: name = "patience"; break;
+        case OPT_THREADS: name = "threads"; break;
         case OPT_LOG: log_path = optarg; break;
         case OPT_PLOT: plot_path = optarg; break;
         case OPT_BN_EPSILON: name = "bn-epsilon"; break;
