@@ -221,7 +221,7 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *                  1 to apply that tokenizer rule, 0 not to (default 1 each)
  *   hidden         hidden layer width (default 16)
  *   epochs         number of passes over the training data (default 5)
- *   learning-rate  Adam step size (default 0.002)
+ *   learning-rate  step size of the optimizer (default 0.002)
  *   batch-size     examples per mini-batch (default 128)
  *   nb-scaling     1 to weigh each bucket by its naive Bayes log-count
  *                  ratio on the training share (default 1)

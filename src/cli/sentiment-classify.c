@@ -134,6 +134,7 @@ int main(int argc, char **argv)
     float *probs = NULL;
 
     cli_program = "sentiment-classify";
+    argv[0] = (char *)cli_program; /* getopt names it in its messages */
     while ((c = getopt_long(argc, argv, "m:ehV", options, NULL)) != -1) {
         switch (c) {
         case 'm': model_path = optarg; break;

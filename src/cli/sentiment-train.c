@@ -25,7 +25,7 @@ static void usage(void)
 "\n"
 "  -o, --output=MODEL        where to write the model (required)\n"
 "  -e, --epochs=N            passes over the training data (default 5)\n"
-"  -l, --learning-rate=R     Adam step size (default 0.002)\n"
+"  -l, --learning-rate=R     step size of the optimizer (default 0.002)\n"
 "  -b, --batch-size=N        examples per mini-batch (default 128)\n"
 "      --buckets=N           hash buckets, a power of two (default 1048576)\n"
 "      --ngrams=N            longest word n-gram, 1 to 5 (default 2)\n"
@@ -234,6 +234,7 @@ int main(int argc, char **argv)
     int c, status = EXIT_OK;
 
     cli_program = "sentiment-train";
+    argv[0] = (char *)cli_program; /* getopt names it in its messages */
     if (sentiment_trainer_create(&trainer, &err) != SENTIMENT_OK)
         return cli_library_error(&err);
 
