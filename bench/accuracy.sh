@@ -146,11 +146,19 @@ for c in $corpora; do
     convert "$c" train "$d/train.tsv" "$d/train.txt"
     convert "$c" test "$d/test.tsv" "$d/test.txt"
     labels=$(cut -f 1 "$d/train.tsv" | sort -u | wc -l)
+    # A corpus that comes with a dev split picks its best epoch on it, as
+    # its authors intended, instead of on a share of the training split.
+    valid=()
+    if [ -r "$shared/corpora/$c/dev.tsv.gz" ]; then
+        convert "$c" dev "$d/dev.tsv" "$d/dev.txt"
+        valid=(--valid "$d/dev.tsv")
+    fi
 
     for run in $(seq 1 "$repeats"); do
         echo "$prog: $c: libsentiment, run $run of $repeats" >&2
         rm -f "$d/ls.model"
-        timed "$d/ls" "$train" -q ${extra_args[@]+"${extra_args[@]}"} -o "$d/ls.model" "$d/train.tsv"
+        timed "$d/ls" "$train" -q ${extra_args[@]+"${extra_args[@]}"} ${valid[@]+"${valid[@]}"} \
+            -o "$d/ls.model" "$d/train.tsv"
         "$classify" -m "$d/ls.model" --evaluate "$d/test.tsv" >"$d/ls.eval"
         sed -n 's/^accuracy: *//p' "$d/ls.eval" >>"$d/ls.acc"
         size_mib "$d/ls.size" "$d/ls.model"

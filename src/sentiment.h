@@ -229,7 +229,7 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   bn-epsilon     added to the variance before dividing by it (default 1)
  *   optimizer      "adam" (default) or "sgd"
  *   init-scale     deviation of the first layer's initial weights (0.01)
- *   validation     fraction of the examples held out (default 0.1)
+ *   validation     fraction of the examples held out (default 0.05)
  *   patience       epochs without a better validation accuracy before
  *                  training stops early, 0 for never (default 2)
  *   threads        threads to train with, 0 for one per core (default 0);

@@ -74,7 +74,7 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
     t->epochs = 5;
     t->batch_size = 128;
     t->learning_rate = 0.002;
-    t->validation = 0.1;
+    t->validation = 0.05;
     t->batchnorm = 1;
     t->nb_scaling = 1;
     t->init_scale = 0.01;

@@ -31,7 +31,7 @@ static void usage(void)
 "      --ngrams=N            longest word n-gram, 1 to 5 (default 2)\n"
 "      --hidden=N            hidden layer width (default 16)\n"
 "      --validation=F        share of examples held out to pick the best\n"
-"                            epoch (default 0.1; 0 keeps the last epoch)\n"
+"                            epoch (default 0.05; 0 keeps the last epoch)\n"
 "      --char-ngrams=N       longest character n-gram in scripts written\n"
 "                            without spaces (Chinese, Japanese, Thai...;\n"
 "                            default 4)\n"
