@@ -113,8 +113,9 @@ int sn_workspace_alloc(sn_workspace *ws, const sn_network *net, size_t batch_cap
     ws->mean = sn_malloc_array(net->hidden, sizeof(float));
     ws->var = sn_malloc_array(net->hidden, sizeof(float));
     ws->inv_std = sn_malloc_array(net->hidden, sizeof(float));
+    ws->keep = sn_malloc_array(batch_cap, net->hidden * sizeof(float));
     if (!ws->z || !ws->zhat || !ws->a || !ws->probs || !ws->delta || !ws->mean ||
-        !ws->var || !ws->inv_std) {
+        !ws->var || !ws->inv_std || !ws->keep) {
         sn_workspace_release(ws);
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a batch of %zu",
                        batch_cap);
@@ -132,6 +133,7 @@ void sn_workspace_release(sn_workspace *ws)
     sn_free(ws->mean);
     sn_free(ws->var);
     sn_free(ws->inv_std);
+    sn_free(ws->keep);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -290,6 +292,13 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
     for (size_t i = 0; i < batch * h; i++)
         if (y[i] < 0)
             y[i] = 0;
+    if (ws->dropout > 0 && ws->rng != NULL) {
+        const float scale = 1.0f / (1.0f - ws->dropout);
+        for (size_t i = 0; i < batch * h; i++) {
+            ws->keep[i] = sn_rng_uniform(ws->rng) < ws->dropout ? 0.0f : scale;
+            y[i] *= ws->keep[i];
+        }
+    }
     output_layer(net, ws->a, batch, ws->probs);
 
     /* Output layer: d(loss)/d(logits) = (p - onehot) / batch. */
@@ -309,7 +318,11 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
                 gw2[j * c + k] += aj * p[k];
                 back += w2[j * c + k] * p[k];
             }
+            /* A dropped unit has a == 0 and no gradient; a kept one was
+             * scaled, and so is its gradient. */
             ws->delta[b * h + j] = aj > 0 ? back : 0;
+            if (ws->dropout > 0 && ws->rng != NULL)
+                ws->delta[b * h + j] *= ws->keep[b * h + j];
         }
     }
     *loss = total / (double)batch;

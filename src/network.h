@@ -76,6 +76,11 @@ typedef struct sn_workspace {
     size_t batch_cap;
     float *z, *zhat, *a, *probs, *delta; /* batch x hidden, or batch x outputs */
     float *mean, *var, *inv_std;          /* hidden */
+    /* Dropout in training: each hidden activation is kept with probability
+     * 1 - DROPOUT and then scaled by 1 / (1 - DROPOUT); RNG draws the mask. */
+    float dropout;
+    uint64_t *rng;
+    float *keep;                          /* batch x hidden: 0 or the scale */
 } sn_workspace;
 
 int sn_workspace_alloc(sn_workspace *ws, const sn_network *net, size_t batch_cap,

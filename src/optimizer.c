@@ -42,13 +42,15 @@ void sn_adam_release(sn_adam *opt)
     memset(opt, 0, sizeof *opt);
 }
 
+/* One Adam step; SHRINK (1 - lr * weight decay) scales the weights first,
+ * as AdamW does, so the decay does not pass through the moments. */
 static void update(float *w, float *m, float *v, const float *g, size_t n,
-                   float b1, float b2, float step, float eps)
+                   float b1, float b2, float step, float eps, float shrink)
 {
     for (size_t i = 0; i < n; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        w[i] -= step * m[i] / (sqrtf(v[i]) + eps);
+        w[i] = w[i] * shrink - step * m[i] / (sqrtf(v[i]) + eps);
     }
 }
 
@@ -73,7 +75,8 @@ static void rows_share(void *arg, unsigned tid, unsigned nthreads)
     for (size_t r = from; r < to; r++) {
         size_t off = (size_t)g->rows[r] * h;
         update(job->net->w1 + off, opt->m1 + off, opt->v1 + off, g->w1 + r * h, h,
-               opt->beta1, opt->beta2, job->step, opt->epsilon);
+               opt->beta1, opt->beta2, job->step, opt->epsilon,
+               1 - opt->lr * opt->weight_decay);
     }
 }
 
@@ -86,7 +89,7 @@ void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g)
     /* Bias correction folded into the step size. */
     step = opt->lr * sqrt(1 - pow(opt->beta2, t)) / (1 - pow(opt->beta1, t));
     update(net->dense, opt->md, opt->vd, g->dense, net->dense_count, opt->beta1,
-           opt->beta2, (float)step, opt->epsilon);
+           opt->beta2, (float)step, opt->epsilon, 1 - opt->lr * opt->weight_decay);
     job.opt = opt;
     job.net = net;
     job.g = g;
@@ -97,16 +100,17 @@ void sn_adam_step(sn_adam *opt, sn_network *net, const sn_gradients *g)
         rows_share(&job, 0, 1);
 }
 
-void sn_sgd_step(sn_network *net, const sn_gradients *g, float lr)
+void sn_sgd_step(sn_network *net, const sn_gradients *g, float lr, float decay)
 {
     const size_t h = net->hidden;
+    const float shrink = 1 - lr * decay;
 
     for (size_t i = 0; i < net->dense_count; i++)
-        net->dense[i] -= lr * g->dense[i];
+        net->dense[i] = net->dense[i] * shrink - lr * g->dense[i];
     for (size_t r = 0; r < g->nrows; r++) {
         float *w = net->w1 + (size_t)g->rows[r] * h;
         const float *d = g->w1 + r * h;
         for (size_t j = 0; j < h; j++)
-            w[j] -= lr * d[j];
+            w[j] = w[j] * shrink - lr * d[j];
     }
 }

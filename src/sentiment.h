@@ -232,6 +232,9 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   validation     fraction of the examples held out (default 0.05)
  *   patience       epochs without a better validation accuracy before
  *                  training stops early, 0 for never (default 2)
+ *   dropout        share of the hidden units dropped at random in each
+ *                  training step, 0 to 0.9 (default 0)
+ *   weight-decay   decoupled weight decay (AdamW), 0 to 1 (default 0)
  *   threads        threads to train with, 0 for one per core (default 0);
  *                  the model does not depend on it
  *   seed           seed of every random choice (default 1)

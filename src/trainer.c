@@ -28,7 +28,7 @@ struct sentiment_trainer {
     sn_vectorizer_settings vectorizer;
     sn_lexicon lexicon;
     uint32_t hidden, epochs, batch_size;
-    double learning_rate, validation, init_scale, bn_epsilon;
+    double learning_rate, validation, init_scale, bn_epsilon, dropout, weight_decay;
     int batchnorm, nb_scaling, sgd;
     uint64_t seed;
 
@@ -269,6 +269,16 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "patience: '%s' is not a whole number from 0 to 10000", value);
         t->patience = (unsigned)u;
+    } else if (strcmp(name, "dropout") == 0) {
+        if (parse_real(value, 0, 0.9, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "dropout: '%s' is not a fraction from 0 to 0.9", value);
+        t->dropout = d;
+    } else if (strcmp(name, "weight-decay") == 0) {
+        if (parse_real(value, 0, 1, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "weight-decay: '%s' is not a number from 0 to 1", value);
+        t->weight_decay = d;
     } else if (strcmp(name, "bn-epsilon") == 0) {
         if (parse_real(value, 1e-8, 100, &d) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -893,6 +903,8 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         (rc = sn_adam_alloc(&r.adam, &r.net, (float)t->learning_rate, err)))
         goto out;
     r.ws.pool = r.adam.pool = r.pool;
+    r.adam.weight_decay = (float)t->weight_decay;
+    r.ws.dropout = (float)t->dropout;
     sn_network_randomize(&r.net, &rng, (float)t->init_scale);
     r.net.bn_epsilon = r.best.bn_epsilon = (float)t->bn_epsilon;
 
@@ -928,12 +940,15 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                 r.batch[b - from] = row_of(&r.data, r.order[b]);
                 r.batch_labels[b - from] = r.labels[r.order[b]];
             }
+            r.ws.rng = &rng; /* dropout masks, in training steps only */
             rc = sn_network_gradient(&r.net, &r.ws, r.batch, r.batch_labels,
                                      to - from, &r.grad, &loss, err);
+            r.ws.rng = NULL;
             if (rc != SENTIMENT_OK)
                 goto out;
             if (t->sgd)
-                sn_sgd_step(&r.net, &r.grad, (float)t->learning_rate);
+                sn_sgd_step(&r.net, &r.grad, (float)t->learning_rate,
+                            (float)t->weight_decay);
             else
                 sn_adam_step(&r.adam, &r.net, &r.grad);
             if (r.net.batchnorm)

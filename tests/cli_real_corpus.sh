@@ -13,10 +13,10 @@ expect_exit 0 "training on CR with default options" $RUN "$TRAIN" -q -o "$WORK/c
 expect_exit 0 "evaluating on the CR test set" $RUN "$CLASSIFY" -m "$WORK/cr.model" --evaluate "$corpus/test.tsv.gz"
 cat "$WORK/out"
 accuracy=$(sed -n 's/^accuracy: //p' "$WORK/out")
-# fastText with bigrams and its defaults reaches 0.735 here.
-if awk -v a="$accuracy" 'BEGIN { exit !(a >= 0.74) }'; then
-    pass "CR test accuracy $accuracy >= 0.74"
+# fastText with bigrams and its defaults reaches 0.735 here, autotuned 0.815.
+if awk -v a="$accuracy" 'BEGIN { exit !(a >= 0.80) }'; then
+    pass "CR test accuracy $accuracy >= 0.80"
 else
-    fail "CR test accuracy $accuracy < 0.74"
+    fail "CR test accuracy $accuracy < 0.80"
 fi
 finish

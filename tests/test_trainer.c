@@ -776,6 +776,40 @@ static void test_trainer_report_needs_validation_examples(void **state)
     sentiment_trainer_free(t);
 }
 
+static void test_trainer_learns_with_dropout_and_weight_decay(void **state)
+{
+    const char *const options[] = {"buckets", "4096", "hidden", "16", "epochs", "30",
+                                   "validation", "0", "batch-size", "8",
+                                   "dropout", "0.3", "weight-decay", "0.01", NULL};
+    const char *const plain[] = {"buckets", "4096", "hidden", "16", "epochs", "30",
+                                 "validation", "0", "batch-size", "8", NULL};
+    char path[4096], a[4096], b[4096];
+    size_t alen, blen;
+    unsigned char *x, *y;
+    sentiment_model *m, *p;
+    tu_corpus c;
+
+    (void)state;
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    m = tu_train_tiny(options);
+    p = tu_train_tiny(plain);
+    assert_true(corpus_accuracy(m, &c, 0, 1) >= 0.95);
+    /* The options change the model: they are not ignored. */
+    tu_save_temp(m, a, sizeof a);
+    tu_save_temp(p, b, sizeof b);
+    x = tu_read_file(a, &alen);
+    y = tu_read_file(b, &blen);
+    assert_false(alen == blen && memcmp(x, y, alen) == 0);
+    free(x);
+    free(y);
+    remove(a);
+    remove(b);
+    sentiment_model_free(m);
+    sentiment_model_free(p);
+    tu_corpus_free(&c);
+}
+
 static void test_trainer_trains_with_batches_of_one_to_eight(void **state)
 {
     static const char *const sizes[] = {"1", "2", "3", "8"};
@@ -820,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_trainer_stops_early_and_keeps_the_best_epochs_weights),
         cmocka_unit_test(test_trainer_report_needs_validation_examples),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
+        cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
