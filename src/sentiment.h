@@ -228,6 +228,8 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   batchnorm      1 to normalize the hidden layer, 0 not to (default 1)
  *   bn-epsilon     added to the variance before dividing by it (default 1)
  *   optimizer      "adam" (default) or "sgd"
+ *   lr-schedule    "constant" (default) or "linear" decay to 0 at the last
+ *                  epoch planned
  *   init-scale     deviation of the first layer's initial weights (0.01)
  *   validation     fraction of the examples held out (default 0.05)
  *   patience       epochs without a better validation accuracy before

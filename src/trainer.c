@@ -29,7 +29,7 @@ struct sentiment_trainer {
     sn_lexicon lexicon;
     uint32_t hidden, epochs, batch_size;
     double learning_rate, validation, init_scale, bn_epsilon, dropout, weight_decay;
-    int batchnorm, nb_scaling, sgd;
+    int batchnorm, nb_scaling, sgd, linear_decay;
     uint64_t seed;
 
     /* examples: text i is text[offset[i] .. offset[i+1]) */
@@ -269,6 +269,14 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "patience: '%s' is not a whole number from 0 to 10000", value);
         t->patience = (unsigned)u;
+    } else if (strcmp(name, "lr-schedule") == 0) {
+        if (strcmp(value, "constant") == 0)
+            t->linear_decay = 0;
+        else if (strcmp(value, "linear") == 0)
+            t->linear_decay = 1;
+        else
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "lr-schedule: '%s' is neither 'constant' nor 'linear'", value);
     } else if (strcmp(name, "dropout") == 0) {
         if (parse_real(value, 0, 0.9, &d) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -946,9 +954,15 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
             r.ws.rng = NULL;
             if (rc != SENTIMENT_OK)
                 goto out;
+            /* The linear schedule goes from the full rate at the first step
+             * to nearly nothing at the last step planned. */
+            double lr = t->learning_rate;
+            if (t->linear_decay)
+                lr *= 1 - ((double)(epoch - 1) * (double)nbatches + (double)k) /
+                    ((double)t->epochs * (double)nbatches);
+            r.adam.lr = (float)lr;
             if (t->sgd)
-                sn_sgd_step(&r.net, &r.grad, (float)t->learning_rate,
-                            (float)t->weight_decay);
+                sn_sgd_step(&r.net, &r.grad, (float)lr, (float)t->weight_decay);
             else
                 sn_adam_step(&r.adam, &r.net, &r.grad);
             if (r.net.batchnorm)

@@ -50,6 +50,7 @@ static void usage(void)
 "      --bn-epsilon=E        added to the variance in batch normalization\n"
 "                            (default 1)\n"
 "      --optimizer=O         adam (default) or sgd\n"
+"      --lr-schedule=S       constant (default) or linear decay to 0\n"
 "      --dropout=P           drop this share of hidden units in each training\n"
 "                            step (default 0)\n"
 "      --weight-decay=D      decoupled weight decay (default 0)\n"
@@ -189,7 +190,8 @@ int main(int argc, char **argv)
            OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
            OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
            OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
-           OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_THREADS, OPT_DROPOUT, OPT_WEIGHT_DECAY };
+           OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_THREADS, OPT_DROPOUT, OPT_WEIGHT_DECAY,
+           OPT_LR_SCHEDULE };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -220,6 +222,7 @@ int main(int argc, char **argv)
         {"patience", required_argument, NULL, OPT_PATIENCE},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"dropout", required_argument, NULL, OPT_DROPOUT},
+        {"lr-schedule", required_argument, NULL, OPT_LR_SCHEDULE},
         {"weight-decay", required_argument, NULL, OPT_WEIGHT_DECAY},
         {"log", required_argument, NULL, OPT_LOG},
         {"plot", required_argument, NULL, OPT_PLOT},
@@ -279,6 +282,7 @@ int main(int argc, char **argv)
         case OPT_PATIENCE: name = "patience"; break;
         case OPT_THREADS: name = "threads"; break;
         case OPT_DROPOUT: name = "dropout"; break;
+        case OPT_LR_SCHEDULE: name = "lr-schedule"; break;
         case OPT_WEIGHT_DECAY: name = "weight-decay"; break;
         case OPT_LOG: log_path = optarg; break;
         case OPT_PLOT: plot_path = optarg; break;
