@@ -21,15 +21,17 @@ set -eu
 
 prog=batchnorm.sh
 multiples="1 3 10 30"
+sgd_rates="0.3 1 3"
 
 usage() {
     cat <<'EOF'
 Usage: bench/batchnorm.sh [-q] [-c "CORPUS..."] [-b BUILDDIR] [-x "OPTIONS"]
   or:  bench/batchnorm.sh -t LOG.csv...
-Train libsentiment with and without batch normalization and print three
+Train libsentiment with and without batch normalization and print four
 markdown tables: (a) epochs to reach 99 % of the final validation accuracy
 in 10 epochs, (b) test accuracy at x1, x3, x10, x30 the default learning
-rate, (c) test accuracy over seeds 1 to 5.
+rate, (c) test accuracy over seeds 1 to 5, (d) test accuracy with plain SGD
+at learning rates 0.3, 1 and 3.
 
   -q              quick mode, to try the script: 3 epochs, seeds 1 and 2
   -c "CORPUS..."  corpora to run (default: imdb sst2)
@@ -320,3 +322,32 @@ echo
 echo "| corpus | batch norm | seeds | min | median | max | std dev |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 printf '%s' "$rows"
+echo
+
+# (d) Plain SGD, the setting of the original claims: Adam already rescales
+# every parameter, SGD does not.
+rows=""
+if "$train" --help | grep -q -- '--optimizer'; then
+    for c in $corpora; do
+        for lr in $sgd_rates; do
+            for bn in on off; do
+                set_bn_opt $bn
+                train_test "$c.$bn.sgd$lr" "$c" "(d) SGD, learning rate $lr, $(bn_name $bn) batch normalization" \
+                    ${epoch_args[@]+"${epoch_args[@]}"} --optimizer sgd --learning-rate "$lr" --seed 1 \
+                    ${bn_opt[@]+"${bn_opt[@]}"}
+            done
+            rows=$rows$(awk -v c="$c" -v lr="$lr" \
+                -v on="$(cat "$tmp/$c.on.sgd$lr.acc")" -v off="$(cat "$tmp/$c.off.sgd$lr.acc")" \
+                'BEGIN { printf "| %s | %s | %.4f | %.4f | %+.4f |\n", c, lr, on, off, on - off }')$'\n'
+        done
+    done
+    echo "### (d) Test accuracy with plain SGD across learning rates"
+    echo
+    echo "sentiment-train --optimizer sgd --learning-rate R --seed 1, $epochs_said."
+    echo
+    echo "| corpus | SGD learning rate | with batch norm | without | difference |"
+    echo "|---|---|---:|---:|---:|"
+    printf '%s' "$rows"
+else
+    echo "(d) not run: this sentiment-train has no --optimizer option."
+fi
