@@ -138,6 +138,39 @@ static size_t entity_length(const char *p, size_t n, int32_t *cp)
     return 0;
 }
 
+/* Bytes the repair step must look at: NUL, the start of a tag or entity,
+ * and anything not ASCII. */
+static inline int special_byte(unsigned char c)
+{
+    return c == 0 || c == '<' || c == '&' || c >= 0x80;
+}
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Where the run of plain bytes starting at I ends.  Eight bytes at a time:
+ * a word holds a special byte when one of its bytes has the high bit, or
+ * equals 0, '<' or '&' (a zero byte in v ^ that byte repeated). */
+static size_t plain_run(const char *text, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+    while (i + 8 <= len) {
+        uint64_t v = load64(text + i), lt = v ^ (ones * '<'), amp = v ^ (ones * '&');
+        uint64_t zero = ((v - ones) & ~v) | ((lt - ones) & ~lt) | ((amp - ones) & ~amp);
+        if ((zero | v) & highs)
+            break;
+        i += 8;
+    }
+    while (i < len && !special_byte((unsigned char)text[i]))
+        i++;
+    return i;
+}
+
 /* Returns the length of the repaired text in tk->clean, or -1; sets
  * *ASCII when it holds no byte above 0x7F. */
 static long long repair(sn_tokenizer *tk, const sn_tokenizer_settings *s,
@@ -156,11 +189,8 @@ static long long repair(sn_tokenizer *tk, const sn_tokenizer_settings *s,
     while (i < len) {
         unsigned char c = (unsigned char)text[i];
         /* Plain ASCII needs no decision but the three below: copy runs. */
-        if (c < 0x80 && c != 0 && c != '<' && c != '&') {
-            size_t j = i + 1;
-            while (j < len && (unsigned char)text[j] < 0x80 && text[j] != 0 &&
-                   text[j] != '<' && text[j] != '&')
-                j++;
+        if (!special_byte(c)) {
+            size_t j = plain_run(text, i + 1, len);
             memcpy(tk->clean + out, text + i, j - i);
             out += j - i;
             i = j;
@@ -537,10 +567,13 @@ static void word(segmenter *g, size_t from, size_t to)
             at = tk->text_len;
             last0 = g->last[0];
             last1 = g->last[1];
+            size_t begun = i;
+            int32_t any = 0, all = 0x20;
             for (; i < to && g->cps[i] < 0x80 && g->cps[i] != '\''; i++) {
                 int32_t c = g->cps[i] | 0x20;
-                upper += g->cps[i] < 'a';
-                lower += g->cps[i] >= 'a';
+                /* Bit 0x20 is what tells a lower-case ASCII letter. */
+                any |= g->cps[i];
+                all &= g->cps[i];
                 if (shorten && c == last0 && c == last1) {
                     flags |= SN_TOKEN_ELONGATED;
                     continue;
@@ -549,6 +582,10 @@ static void word(segmenter *g, size_t from, size_t to)
                 last0 = c;
                 out[at++] = (char)c;
             }
+            if (any & 0x20)
+                lower++;
+            if (!(all & 0x20))
+                upper += i - begun > 1 ? 2 : 1;
             tk->text_len = at;
             g->last[0] = last0;
             g->last[1] = last1;

@@ -240,13 +240,17 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
         /* window[k] holds the hash of the (k+1)-gram ending at token i;
          * longer windows than word n-grams need only exist in a run of
          * characters. */
-        for (size_t k = order - 1; k > 0; k--)
-            if (k < s->ngrams || k < run)
-                window[k] = combine(window[k - 1], h);
-        window[0] = h;
-        for (size_t k = 0; k < order && k <= i; k++) {
-            if (k < s->ngrams || (k < s->char_ngrams && k < run))
-                add(&b, window[k]);
+        {
+            /* Outside a run of characters only word n-grams count. */
+            const size_t top = run > 0 ? order : s->ngrams;
+            for (size_t k = top - 1; k > 0; k--)
+                if (k < s->ngrams || k < run)
+                    window[k] = combine(window[k - 1], h);
+            window[0] = h;
+            for (size_t k = 0; k < top && k <= i; k++) {
+                if (k < s->ngrams || (k < s->char_ngrams && k < run))
+                    add(&b, window[k]);
+            }
         }
         if (t->flags & SN_TOKEN_INTENSIFIED)
             add(&b, combine(h, SALT_INTENSIFIED));
