@@ -884,6 +884,258 @@ static void mark_scopes(sn_tokenizer *tk, const sn_tokenizer_settings *s)
     }
 }
 
+/* ---- the fast path for plain ASCII ---------------------------------------
+ *
+ * Most reviews in English are plain ASCII.  For them the steps above reduce
+ * to the rules below, done in one pass from the input bytes to the tokens,
+ * without the copy, the code points or the general segmenter.  A text with
+ * anything those rules do not cover (a byte above 0x7F, an HTML tag or
+ * entity, an '@', a URL) goes the general way; tests check that both ways
+ * give the same tokens. */
+
+int sn_tokenizer_fast_path = 1;
+
+typedef struct fast {
+    sn_tokenizer *tk;
+    const sn_lexicon *lex;
+    size_t start;
+} fast;
+
+static inline void fast_token(fast *f, int kind, int flags)
+{
+    sn_tokenizer *tk = f->tk;
+    sn_token *t = &tk->tokens[tk->count++];
+    size_t len = tk->text_len - f->start;
+
+    t->start = (uint32_t)f->start;
+    t->len = (uint32_t)len;
+    t->kind = (uint8_t)kind;
+    t->flags = (uint8_t)flags;
+    t->classes = f->lex && kind == SN_TOKEN_WORD
+        ? (uint8_t)sn_lexicon_lookup(f->lex, tk->text + f->start, len) : 0;
+    f->start = tk->text_len;
+}
+
+static inline int ascii_letter(unsigned char c)
+{
+    return c < 0x80 && ascii_kind[c] == LETTER;
+}
+
+/* The emoticon of the lexicon at P[i], as emoticon_at() does it. */
+static size_t fast_emoticon(const sn_lexicon *lex, const unsigned char *p, size_t i,
+                            size_t n)
+{
+    char buf[SN_LEX_MAX_ENTRY];
+    size_t m = 0;
+    unsigned char c = p[i];
+
+    if (!(lex->emoticon_first[c >> 5] & (UINT32_C(1) << (c & 31))))
+        return 0;
+    while (m < lex->emoticon_max && i + m < n && ascii_kind[p[i + m]] != SEPARATOR) {
+        buf[m] = (char)lower_ascii(p[i + m]);
+        m++;
+    }
+    for (; m >= 2; m--) {
+        if (sn_lexicon_lookup(lex, buf, m) & SN_LEX_EMOTICON) {
+            int last = ascii_kind[p[i + m - 1]];
+            if ((last == LETTER || last == DIGIT) && i + m < n &&
+                (ascii_kind[p[i + m]] == LETTER || ascii_kind[p[i + m]] == DIGIT))
+                continue;
+            return m;
+        }
+    }
+    return 0;
+}
+
+/* Returns 1 when TEXT was tokenized, 0 when it needs the general way, -1
+ * when memory ran out. */
+static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
+                     const sn_lexicon *lex, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    const uint32_t flags = s->flags;
+    const int shorten = (flags & SN_TOK_ELONGATION) != 0;
+    fast f;
+    size_t i = 0;
+
+    /* Eight bytes at a time, for the bytes that send a text the general
+     * way: above 0x7F, '@' (an address or a mention), '&' (an entity). */
+    for (size_t k = 0; k < len;) {
+        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        int32_t cp;
+        unsigned char c;
+        if (k + 8 <= len) {
+            uint64_t v = load64(text + k), at = v ^ (ones * '@'), amp = v ^ (ones * '&');
+            if (!((v | ((at - ones) & ~at) | ((amp - ones) & ~amp)) & highs)) {
+                k += 8;
+                continue;
+            }
+        }
+        c = p[k];
+        if (c >= 0x80 || ((flags & SN_TOK_PLACEHOLDERS) && c == '@') ||
+            ((flags & SN_TOK_HTML) && c == '&' && entity_length(text + k, len - k, &cp) > 0))
+            return 0;
+        k++;
+    }
+    /* Output never outgrows the input but for "<number>" (8 bytes for at
+     * least 4), and there is at most one token per input byte. */
+    if (reserve((void **)&tk->text, &tk->text_cap, 2 * len + 16, 1) < 0 ||
+        reserve((void **)&tk->tokens, &tk->tokens_cap, len + 1, sizeof *tk->tokens) < 0)
+        return -1;
+    tk->invalid = 0;
+    f.tk = tk;
+    f.lex = lex && lex->count ? lex : NULL;
+    f.start = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        int k = ascii_kind[c];
+        size_t j = i + 1;
+        char *out = tk->text;
+
+        if (k == SEPARATOR) {
+            i++;
+            continue;
+        }
+        if ((flags & SN_TOK_HTML) && c == '<') {
+            /* A tag is a space, as repair() makes it. */
+            size_t tag = tag_length(text + i, len - i);
+            if (tag > 0) {
+                i += tag;
+                continue;
+            }
+        }
+        if ((flags & SN_TOK_PLACEHOLDERS) && ((c | 32) == 'h' || (c | 32) == 'w')) {
+            size_t m = 0;
+            char low[8];
+            while (m < 8 && i + m < len) {
+                low[m] = (char)lower_ascii(p[i + m]);
+                m++;
+            }
+            if ((m >= 7 && memcmp(low, "http://", 7) == 0) ||
+                (m >= 8 && memcmp(low, "https://", 8) == 0) ||
+                (m >= 5 && memcmp(low, "www.", 4) == 0))
+                return 0; /* URLs go the general way */
+        }
+        if ((flags & SN_TOK_EMOTICONS) && f.lex && (k == PUNCT || k == SYMBOL)) {
+            size_t m = fast_emoticon(f.lex, p, i, len);
+            if (m > 0) {
+                for (size_t r = 0; r < m; r++)
+                    out[tk->text_len++] = (char)lower_ascii(p[i + r]);
+                fast_token(&f, SN_TOKEN_EMOTICON, 0);
+                i += m;
+                continue;
+            }
+        }
+        if ((flags & SN_TOK_CLITICS) && c == '\'' && j < len && ascii_letter(p[j])) {
+            size_t e = j;
+            char buf[3];
+            while (e < len && e - j < 3 && ascii_letter(p[e])) {
+                buf[e - j] = (char)lower_ascii(p[e]);
+                e++;
+            }
+            if ((e == len || !ascii_letter(p[e])) && is_clitic(buf, e - j)) {
+                for (size_t r = i; r < e; r++)
+                    out[tk->text_len++] = (char)lower_ascii(p[r]);
+                fast_token(&f, SN_TOKEN_WORD, 0);
+                i = e;
+                continue;
+            }
+        }
+        if (k == LETTER) {
+            int32_t last0 = -1, last1 = -1;
+            int wflags = 0, any = 0, all = 0x20, letters = 0;
+            size_t wlen, split = 0;
+            for (j = i;;) {
+                if (j < len && ascii_letter(p[j])) {
+                    int32_t lc = p[j] | 0x20;
+                    any |= p[j];
+                    all &= p[j];
+                    letters++;
+                    j++;
+                    if (shorten && lc == last0 && lc == last1) {
+                        wflags |= SN_TOKEN_ELONGATED;
+                        continue;
+                    }
+                    last1 = last0;
+                    last0 = lc;
+                    out[tk->text_len++] = (char)lc;
+                } else if (j + 1 < len && p[j] == '\'' && ascii_letter(p[j + 1])) {
+                    last1 = last0;
+                    last0 = '\'';
+                    out[tk->text_len++] = '\'';
+                    j++;
+                } else {
+                    break;
+                }
+            }
+            if (letters >= 2 && !(all & 0x20) && !(any & 0x20 & ~all))
+                wflags |= SN_TOKEN_ALLCAPS;
+            wlen = tk->text_len - f.start;
+            if (flags & SN_TOK_CLITICS) {
+                const char *w = out + f.start;
+                if (wlen > 3 && memcmp(w + wlen - 3, "n't", 3) == 0) {
+                    split = wlen - 3;
+                } else {
+                    for (size_t q = wlen > 3 ? wlen - 3 : 1; q < wlen; q++)
+                        if (w[q] == '\'' && is_clitic(w + q + 1, wlen - q - 1))
+                            split = q;
+                }
+            }
+            if (split == 0) {
+                fast_token(&f, SN_TOKEN_WORD, wflags);
+            } else {
+                size_t end = tk->text_len;
+                tk->text_len = f.start + split;
+                fast_token(&f, SN_TOKEN_WORD, wflags);
+                tk->text_len = end;
+                fast_token(&f, SN_TOKEN_WORD, 0);
+            }
+            i = j;
+            continue;
+        }
+        if (k == DIGIT) {
+            for (;;) {
+                if (j < len && ascii_kind[p[j]] == DIGIT)
+                    j++;
+                else if (j + 1 < len && (p[j] == '.' || p[j] == ',') &&
+                         ascii_kind[p[j + 1]] == DIGIT)
+                    j += 2;
+                else
+                    break;
+            }
+            if ((flags & SN_TOK_PLACEHOLDERS) && j - i > 3) {
+                memcpy(out + tk->text_len, "<number>", 8);
+                tk->text_len += 8;
+                fast_token(&f, SN_TOKEN_PLACEHOLDER, 0);
+            } else {
+                memcpy(out + tk->text_len, text + i, j - i);
+                tk->text_len += j - i;
+                fast_token(&f, SN_TOKEN_NUMBER, 0);
+            }
+            i = j;
+            continue;
+        }
+        if (k == PUNCT) {
+            size_t e = j, copies;
+            while (e < len && p[e] == c)
+                e++;
+            copies = e - i >= 2 ? 2 : 1;
+            if (e - i > 2 && !shorten)
+                copies = e - i;
+            memset(out + tk->text_len, c, copies);
+            tk->text_len += copies;
+            fast_token(&f, SN_TOKEN_PUNCT, e - i > 2 && shorten ? SN_TOKEN_ELONGATED : 0);
+            i = e;
+            continue;
+        }
+        /* An ASCII symbol: a grapheme cluster of its own. */
+        out[tk->text_len++] = (char)c;
+        fast_token(&f, SN_TOKEN_SYMBOL, 0);
+        i = j;
+    }
+    return 1;
+}
+
 int sn_tokenize(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                 const sn_lexicon *lex, const char *text, size_t len,
                 sentiment_error *err)
@@ -897,6 +1149,15 @@ int sn_tokenize(sn_tokenizer *tk, const sn_tokenizer_settings *s,
     if (len > UINT32_MAX / 4)
         return sn_fail(err, SENTIMENT_ERR_INVALID,
                        "text of %zu bytes is longer than the 1 GiB supported", len);
+    if (sn_tokenizer_fast_path) {
+        int done = fast_path(tk, s, lex, text, len);
+        if (done < 0)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while tokenizing");
+        if (done > 0)
+            goto finished;
+        tk->count = 0;
+        tk->text_len = 0;
+    }
     clean_len = repair(tk, s, text, len, &ascii);
     if (clean_len < 0)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while tokenizing");
@@ -913,6 +1174,7 @@ int sn_tokenize(sn_tokenizer *tk, const sn_tokenizer_settings *s,
     segment(&g);
     if (g.failed)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while tokenizing");
+finished:
     /* The vectorizer reads 8 bytes at a time: keep them readable. */
     if (reserve((void **)&tk->text, &tk->text_cap, tk->text_len + 8, 1) < 0)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while tokenizing");

@@ -79,6 +79,9 @@ void sn_tokenizer_settings_default(sn_tokenizer_settings *s);
  * NUL bytes are spaces.  Fails only when memory runs out or the text
  * exceeds 1 GiB.
  */
+/* Test hook: 0 sends every text the general way, to compare the two. */
+extern int sn_tokenizer_fast_path;
+
 int sn_tokenize(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                 const sn_lexicon *lex, const char *text, size_t len,
                 sentiment_error *err);

@@ -1428,6 +1428,78 @@ static void test_lexicon_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 2);
 }
 
+
+/* Tokenizes TEXT the fast way (when it applies) and the general way, and
+ * fails unless both give the same tokens. */
+static void expect_both_ways_agree(uint32_t off, const sn_lexicon *lex, const char *text,
+                                   size_t len)
+{
+    sn_tokenizer a, b;
+
+    sn_tokenizer_init(&a);
+    sn_tokenizer_init(&b);
+    sn_tokenizer_fast_path = 1;
+    tokenize_with(&a, off, lex, text, len);
+    sn_tokenizer_fast_path = 0;
+    tokenize_with(&b, off, lex, text, len);
+    sn_tokenizer_fast_path = 1;
+    if (a.count != b.count)
+        fail_msg("\"%.*s\" (rules off %#x): %zu tokens the fast way, %zu the general way",
+                 (int)len, text, off, a.count, b.count);
+    for (size_t i = 0; i < a.count; i++) {
+        const sn_token *x = &a.tokens[i], *y = &b.tokens[i];
+        if (x->len != y->len || memcmp(a.text + x->start, b.text + y->start, x->len) != 0 ||
+            x->kind != y->kind || x->flags != y->flags || x->classes != y->classes)
+            fail_msg("\"%.*s\" (rules off %#x): token %zu is \"%.*s\" kind %d flags %d "
+                     "classes %d the fast way, \"%.*s\" kind %d flags %d classes %d the "
+                     "general way", (int)len, text, off, i, (int)x->len, a.text + x->start,
+                     x->kind, x->flags, x->classes, (int)y->len, b.text + y->start, y->kind,
+                     y->flags, y->classes);
+    }
+    assert_int_equal(a.invalid, b.invalid);
+    sn_tokenizer_release(&a);
+    sn_tokenizer_release(&b);
+}
+
+static void test_tokenizer_fast_path_agrees_with_the_general_one(void **state)
+{
+    /* ASCII pieces that start, end or interrupt a rule. */
+    static const char *const pieces[] = {
+        "<", ">", "br", "/", "<br />", "<b>", "</p>", "&amp;", "&", "&#39;", ";",
+        "http://", "HTTP://", "https://", "www.", "Www.x", "@", ".", ",", "'", "n't",
+        "N'T", "s", "re", "ll", ":", ")", "(", "-", ":-)", ":D", ":d", ":data", "<3",
+        "</3", "^_^", "^^", "D", "d", "!", "?", "!!!!", "...", "1", "10", "3.5", "2345",
+        "1,000", " ", "\t", "\n", "\r", "\0", "\x7f", "not", "but", "very", "SOOOO",
+        "sooo", "o", "O", "A", "GREAT", "Great", "it", "can", "don't", "it's", "x'y'z",
+        "''", "--", "$", "+", "=", "|", "~", "`", "_", "h", "w", "www", "hello", "e",
+        "\x01", "#", "%", "*", "[", "]", "{", "}", "\"", "\\",
+    };
+    uint64_t rng = 7;
+    char buf[64 * 16];
+
+    (void)state;
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0, n = 1 + sn_rng_below(&rng, 40);
+        uint32_t off = round % 4 == 0 ? random_flags(&rng) : 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *p = pieces[sn_rng_below(&rng, sizeof pieces / sizeof pieces[0])];
+            size_t m = strlen(p) + (p[0] == '\0');
+            memcpy(buf + len, p, m);
+            len += m;
+        }
+        expect_both_ways_agree(off, &lexicon, buf, len);
+        if (round % 16 == 0)
+            expect_both_ways_agree(off, NULL, buf, len);
+    }
+    /* And plain random ASCII bytes. */
+    for (int round = 0; round < 5000; round++) {
+        size_t len = sn_rng_below(&rng, 64);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (char)sn_rng_below(&rng, 128);
+        expect_both_ways_agree(round % 3 == 0 ? random_flags(&rng) : 0, &lexicon, buf, len);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1480,6 +1552,7 @@ int main(void)
         cmocka_unit_test(test_tokenizer_applies_no_list_without_a_lexicon),
         cmocka_unit_test(test_tokenizer_replaces_invalid_utf8_and_counts_it),
         cmocka_unit_test(test_tokenizer_survives_random_bytes),
+        cmocka_unit_test(test_tokenizer_fast_path_agrees_with_the_general_one),
         cmocka_unit_test(test_tokenizer_survives_random_code_points),
         cmocka_unit_test(test_tokenizer_survives_random_mixes_of_what_its_rules_look_for),
         cmocka_unit_test(test_tokenizer_treats_nul_bytes_as_separators),
