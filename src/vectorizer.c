@@ -238,10 +238,9 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
             h = combine(h, SALT_NEGATED);
         run = t->kind == SN_TOKEN_CHAR ? run + 1 : 0;
         /* window[k] holds the hash of the (k+1)-gram ending at token i;
-         * longer windows than word n-grams need only exist in a run of
-         * characters. */
+         * windows longer than word n-grams exist only in a run of
+         * characters, where character n-grams count too. */
         {
-            /* Outside a run of characters only word n-grams count. */
             const size_t top = run > 0 ? order : s->ngrams;
             for (size_t k = top - 1; k > 0; k--)
                 if (k < s->ngrams || k < run)
