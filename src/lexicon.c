@@ -76,23 +76,11 @@ static long find(const sn_lexicon *lex, const char *s, size_t len)
     return -1;
 }
 
-/* Most words are in no list.  A filter bit from the length and three of
- * the bytes turns nearly all of them away before any hashing. */
-static inline unsigned filter_bit(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    return (unsigned)(len * 131 + u[0] * 7 + u[len - 1] * 31 + u[len / 2] * 3) & 4095;
-}
-
 uint32_t sn_lexicon_lookup(const sn_lexicon *lex, const char *s, size_t len)
 {
-    unsigned bit;
     long i;
 
-    if (len == 0 || len > SN_LEX_MAX_ENTRY)
-        return 0;
-    bit = filter_bit(s, len);
-    if (!(lex->filter[bit >> 6] & (UINT64_C(1) << (bit & 63))))
+    if (!sn_lexicon_may_hold(lex, s, len))
         return 0;
     i = find(lex, s, len);
     return i < 0 ? 0 : lex->entries[i].classes;
@@ -126,7 +114,7 @@ int sn_lexicon_add(sn_lexicon *lex, uint32_t cls, const char *entry, size_t len,
         return SENTIMENT_OK;
     }
     {
-        unsigned bit = filter_bit(entry, len);
+        unsigned bit = sn_lexicon_filter_bit(entry, len);
         lex->filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
     }
     if (lex->count == lex->cap) {

@@ -911,7 +911,8 @@ static inline void fast_token(fast *f, int kind, int flags)
     t->len = (uint32_t)len;
     t->kind = (uint8_t)kind;
     t->flags = (uint8_t)flags;
-    t->classes = f->lex && kind == SN_TOKEN_WORD
+    t->classes = f->lex && kind == SN_TOKEN_WORD &&
+        sn_lexicon_may_hold(f->lex, tk->text + f->start, len)
         ? (uint8_t)sn_lexicon_lookup(f->lex, tk->text + f->start, len) : 0;
     f->start = tk->text_len;
 }

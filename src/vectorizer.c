@@ -139,16 +139,21 @@ static int reserve(sn_features *f, size_t need)
     return 0;
 }
 
+/* The set being filled: its arrays and count in locals of the caller, with
+ * restrict, so that a store to one never makes the compiler reload another
+ * (a uint64_t slot and a size_t count are the same type to it). */
 typedef struct builder {
-    sn_features *f;
+    uint64_t *restrict slots;
+    uint32_t *restrict index;
+    float *restrict value;
+    size_t count;
     uint32_t mask;          /* buckets - 1 */
     size_t slot_mask;
 } builder;
 
 /* Counts one occurrence of HASH's bucket. */
-static inline void add(builder *b, uint64_t hash)
+static inline void add(builder *restrict b, uint64_t hash)
 {
-    sn_features *f = b->f;
     uint32_t bucket = (uint32_t)(hash & b->mask);
     /* Fibonacci hashing: buckets are already well spread, this only has to
      * keep neighbours apart.  A slot holds the bucket and its position + 1,
@@ -156,16 +161,16 @@ static inline void add(builder *b, uint64_t hash)
     size_t s = (size_t)((bucket * 0x9E3779B97F4A7C15ULL) >> 32) & b->slot_mask;
 
     for (;;) {
-        uint64_t v = f->slots[s];
+        uint64_t v = b->slots[s];
         if (v == 0) {
-            f->slots[s] = (uint64_t)bucket << 32 | (uint32_t)(f->count + 1);
-            f->index[f->count] = bucket;
-            f->value[f->count] = 1;
-            f->count++;
+            b->slots[s] = (uint64_t)bucket << 32 | (uint32_t)(b->count + 1);
+            b->index[b->count] = bucket;
+            b->value[b->count] = 1;
+            b->count++;
             return;
         }
         if ((uint32_t)(v >> 32) == bucket) {
-            f->value[(uint32_t)v - 1] += 1;
+            b->value[(uint32_t)v - 1] += 1;
             return;
         }
         s = (s + 1) & b->slot_mask;
@@ -225,7 +230,10 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
         most = slots;
     }
     memset(f->slots, 0, most * sizeof *f->slots);
-    b.f = f;
+    b.slots = f->slots;
+    b.index = f->index;
+    b.value = f->value;
+    b.count = 0;
     b.mask = (UINT32_C(1) << s->bucket_bits) - 1;
     b.slot_mask = most - 1;
 
@@ -240,7 +248,14 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
         /* window[k] holds the hash of the (k+1)-gram ending at token i;
          * windows longer than word n-grams exist only in a run of
          * characters, where character n-grams count too. */
-        {
+        if (run == 0 && s->ngrams == 2) {
+            /* The common case, words and bigrams, without the loops. */
+            window[1] = combine(window[0], h);
+            window[0] = h;
+            add(&b, h);
+            if (i > 0)
+                add(&b, window[1]);
+        } else {
             const size_t top = run > 0 ? order : s->ngrams;
             for (size_t k = top - 1; k > 0; k--)
                 if (k < s->ngrams || k < run)
@@ -259,6 +274,7 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
             add(&b, combine(plain, SALT_ELONGATED));
     }
 
+    f->count = b.count;
     if (s->weighting == SN_WEIGHT_LOGTF)
         for (size_t i = 0; i < f->count; i++)
             f->value[i] = 1.0f + logf(f->value[i]);
