@@ -91,9 +91,12 @@ static inline uint64_t hash_token(const char *p, size_t len, uint64_t seed)
     return sn_hash(p, len, seed);
 }
 
+/* Both sides are well-mixed hashes already, so one multiply keeps the
+ * order of the n-gram and spreads it; the bucket is then taken from the
+ * high bits of a second multiply (Fibonacci hashing, see add()). */
 static inline uint64_t combine(uint64_t left, uint64_t right)
 {
-    return fmix64(rotl64(left, 23) * 0x9E3779B97F4A7C15ULL ^ right);
+    return rotl64(left, 23) * 0x9E3779B97F4A7C15ULL ^ right;
 }
 
 /* Salts that set marked tokens and extra features apart. */
@@ -147,14 +150,14 @@ typedef struct builder {
     uint32_t *restrict index;
     float *restrict value;
     size_t count;
-    uint32_t mask;          /* buckets - 1 */
+    unsigned shift;         /* 64 - log2(buckets) */
     size_t slot_mask;
 } builder;
 
 /* Counts one occurrence of HASH's bucket. */
 static inline void add(builder *restrict b, uint64_t hash)
 {
-    uint32_t bucket = (uint32_t)(hash & b->mask);
+    uint32_t bucket = (uint32_t)((hash * 0xD6E8FEB86659FD93ULL) >> b->shift);
     /* Fibonacci hashing: buckets are already well spread, this only has to
      * keep neighbours apart.  A slot holds the bucket and its position + 1,
      * so a probe is one load. */
@@ -234,7 +237,7 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
     b.index = f->index;
     b.value = f->value;
     b.count = 0;
-    b.mask = (UINT32_C(1) << s->bucket_bits) - 1;
+    b.shift = 64 - s->bucket_bits;
     b.slot_mask = most - 1;
 
     for (size_t i = 0; i < tk->count; i++) {
