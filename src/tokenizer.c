@@ -865,8 +865,9 @@ static void mark_scopes(sn_tokenizer *tk, const sn_tokenizer_settings *s)
     for (size_t i = 0; i < tk->count; i++) {
         sn_token *t = &tk->tokens[i];
         if (t->kind == SN_TOKEN_PUNCT) {
-            utf8proc_int32_t cp;
-            utf8proc_iterate((const utf8proc_uint8_t *)tk->text + t->start, t->len, &cp);
+            utf8proc_int32_t cp = (unsigned char)tk->text[t->start];
+            if (cp >= 0x80)
+                utf8proc_iterate((const utf8proc_uint8_t *)tk->text + t->start, t->len, &cp);
             if (ends_clause(cp)) {
                 negated = intensify = 0;
                 continue;
@@ -1045,12 +1046,15 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
         if (k == LETTER) {
             int32_t last0 = -1, last1 = -1;
             int wflags = 0, any = 0, all = 0x20, letters = 0;
-            size_t wlen, split = 0;
+            size_t wlen, split = 0, at = tk->text_len;
+            /* In locals: a store through OUT, a char pointer, would make the
+             * compiler reload tk->text_len after every letter. */
             for (j = i;;) {
-                if (j < len && ascii_letter(p[j])) {
-                    int32_t lc = p[j] | 0x20;
-                    any |= p[j];
-                    all &= p[j];
+                unsigned char cj = j < len ? p[j] : 0;
+                if (ascii_kind[cj] == LETTER && cj < 0x80) {
+                    int32_t lc = cj | 0x20;
+                    any |= cj;
+                    all &= cj;
                     letters++;
                     j++;
                     if (shorten && lc == last0 && lc == last1) {
@@ -1059,16 +1063,17 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                     }
                     last1 = last0;
                     last0 = lc;
-                    out[tk->text_len++] = (char)lc;
-                } else if (j + 1 < len && p[j] == '\'' && ascii_letter(p[j + 1])) {
+                    out[at++] = (char)lc;
+                } else if (cj == '\'' && j + 1 < len && ascii_letter(p[j + 1])) {
                     last1 = last0;
                     last0 = '\'';
-                    out[tk->text_len++] = '\'';
+                    out[at++] = '\'';
                     j++;
                 } else {
                     break;
                 }
             }
+            tk->text_len = at;
             if (letters >= 2 && !(all & 0x20) && !(any & 0x20 & ~all))
                 wflags |= SN_TOKEN_ALLCAPS;
             wlen = tk->text_len - f.start;
