@@ -452,9 +452,9 @@ static int parse_tokenizer(cursor *c, sentiment_model *m)
     count = get32(p + 8);
     if (m->tokenizer.rules != SN_TOKENIZER_RULES)
         return sn_fail(c->err, SENTIMENT_ERR_VERSION,
-                       "%s: tokenizer rules version %u are not supported by this "
-                       "library (it knows version %u)", c->name, m->tokenizer.rules,
-                       SN_TOKENIZER_RULES);
+                       "%s: made with version %u of the tokenizer rules, and this "
+                       "library has version %u; train the model again", c->name,
+                       m->tokenizer.rules, SN_TOKENIZER_RULES);
     if (m->tokenizer.flags & ~(uint32_t)SN_TOK_ALL)
         return corrupt(c, "unknown tokenizer flags");
     if (count > s.left / 9)

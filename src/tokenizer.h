@@ -10,9 +10,10 @@
 #include "lexicon.h"
 #include "sentiment.h"
 
-/* The version of the tokenization rules; stored in models, so that a model
- * is never fed tokens cut by rules it was not trained with. */
-#define SN_TOKENIZER_RULES 2
+/* The version of the tokenization rules and of the hashing of n-grams into
+ * buckets; stored in models, so that a model is never fed features made by
+ * rules it was not trained with.  Raise it with any change to either. */
+#define SN_TOKENIZER_RULES 3
 
 /* Which rules apply; all on by default. */
 enum sn_tokenizer_flag {

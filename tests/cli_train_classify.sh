@@ -35,6 +35,14 @@ gzip -c "$WORK/texts" >"$WORK/texts.gz"
 $RUN "$CLASSIFY" -m "$model" - <"$WORK/texts.gz" >"$WORK/out" 2>"$WORK/err"
 cmp -s "$WORK/out" "$WORK/from_file" && pass "gzip on stdin gives the same output" || fail "gzip output differs"
 
+# Threads share the work, and the output stays the same, in input order.
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$WORK/texts"; done >"$WORK/many"
+$RUN "$CLASSIFY" -m "$model" --threads 1 "$WORK/many" >"$WORK/one" 2>"$WORK/err"
+$RUN "$CLASSIFY" -m "$model" --threads 4 "$WORK/many" >"$WORK/four" 2>"$WORK/err"
+[ "$(wc -l <"$WORK/four")" -eq 400 ] && cmp -s "$WORK/one" "$WORK/four" &&
+    pass "1 or 4 threads, the same 400 lines in order" || fail "threads changed the output"
+expect_exit 2 "a bad thread count" $RUN "$CLASSIFY" -m "$model" --threads many "$WORK/texts"
+
 printf 'great\n\n\r\nawful\n\0\001\377 junk\n' >"$WORK/odd"
 expect_exit 0 "classifying blank and binary lines" $RUN "$CLASSIFY" -m "$model" "$WORK/odd"
 [ "$(wc -l <"$WORK/out")" -eq 5 ] && pass "blank and binary lines still get an output line" ||

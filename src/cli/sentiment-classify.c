@@ -3,9 +3,11 @@
  * on a labeled corpus.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,6 +24,8 @@ static void usage(void)
 "  -e, --evaluate      read labeled lines (LABEL<TAB>TEXT or __label__LABEL\n"
 "                      TEXT) and print accuracy, per-label precision, recall\n"
 "                      and F1, and the confusion matrix\n"
+"  -t, --threads=N     classify with N threads (default: one per core);\n"
+"                      the output is the same, in input order\n"
 "  -h, --help          show this help and exit\n"
 "  -V, --version       show the version and exit\n"
 "\n"
@@ -30,13 +34,12 @@ static void usage(void)
 }
 
 /* Prefixes ERR's message with the file and line it is about. */
-static int at_line(sentiment_error *err, int rc, const sentiment_reader *r)
+static int at_line(sentiment_error *err, int rc, const char *path, unsigned long line)
 {
     char msg[2 * SENTIMENT_ERROR_MESSAGE_SIZE];
     size_t n;
 
-    n = (size_t)snprintf(msg, sizeof msg, "%s:%lu: %s", sentiment_reader_path(r),
-                         sentiment_reader_line_number(r), err->message);
+    n = (size_t)snprintf(msg, sizeof msg, "%s:%lu: %s", path, line, err->message);
     if (n >= sizeof err->message)
         n = sizeof err->message - 1;
     memcpy(err->message, msg, n);
@@ -45,38 +48,140 @@ static int at_line(sentiment_error *err, int rc, const sentiment_reader *r)
     return rc;
 }
 
-/* Classifies every line of PATH to stdout; PROBS has room for every label. */
-static int classify_file(sentiment_classifier *c, const sentiment_model *m,
-                         const char *path, float *probs, sentiment_error *err)
-{
-    sentiment_reader *r;
-    const char *line;
-    size_t len, label;
-    int rc;
+/*
+ * Lines are read into batches and each batch is classified by all threads
+ * at once, each on its own share with its own classifier (a model may be
+ * shared, a classifier may not), then written out in input order.  Memory
+ * stays bounded by one batch, however long the input.
+ */
+#define BATCH_LINES 4096
+#define MAX_THREADS 64
 
-    rc = sentiment_reader_open(&r, path, err);
-    if (rc != SENTIMENT_OK)
-        return rc;
-    while ((rc = sentiment_reader_next(r, &line, &len, err)) == SENTIMENT_OK &&
-           line != NULL) {
-        rc = sentiment_classify(c, line, len, &label, probs, err);
-        if (rc != SENTIMENT_OK) {
-            at_line(err, rc, r);
+typedef struct batch {
+    char *text;                     /* the texts, back to back */
+    size_t len, cap;
+    size_t start[BATCH_LINES + 1];  /* text i is text[start[i] .. start[i+1]) */
+    unsigned long line[BATCH_LINES];
+    long truth[BATCH_LINES];        /* --evaluate: the label's index */
+    size_t label[BATCH_LINES];
+    float prob[BATCH_LINES];
+    size_t count;
+} batch;
+
+typedef struct worker {
+    pthread_t thread;
+    sentiment_classifier *classifier;
+    float *probs;
+    batch *b;
+    size_t from, to;
+    size_t failed;                  /* index of the line that failed, or to */
+    int rc;
+    sentiment_error err;
+} worker;
+
+static void *classify_share(void *arg)
+{
+    worker *w = arg;
+    batch *b = w->b;
+
+    w->rc = SENTIMENT_OK;
+    w->failed = w->to;
+    for (size_t i = w->from; i < w->to; i++) {
+        w->rc = sentiment_classify(w->classifier, b->text + b->start[i],
+                                   b->start[i + 1] - b->start[i], &b->label[i], w->probs,
+                                   &w->err);
+        if (w->rc != SENTIMENT_OK) {
+            w->failed = i;
             break;
         }
-        printf("%s\t%.4f\n", sentiment_model_label(m, label), probs[label]);
+        b->prob[i] = w->probs[b->label[i]];
     }
-    sentiment_reader_free(r);
+    return NULL;
+}
+
+/* Classifies the batch with NTHREADS workers; the first line that fails,
+ * in input order, gives the error. */
+static int classify_batch(batch *b, worker *workers, unsigned nthreads, const char *path,
+                          sentiment_error *err)
+{
+    unsigned started = 1;
+
+    for (unsigned t = 0; t < nthreads; t++) {
+        workers[t].b = b;
+        workers[t].from = b->count * t / nthreads;
+        workers[t].to = b->count * (t + 1) / nthreads;
+    }
+    for (unsigned t = 1; t < nthreads; t++, started++)
+        if (pthread_create(&workers[t].thread, NULL, classify_share, &workers[t]) != 0)
+            break;
+    classify_share(&workers[0]);
+    /* Shares whose thread could not start are done here. */
+    for (unsigned t = started; t < nthreads; t++)
+        classify_share(&workers[t]);
+    for (unsigned t = 1; t < started; t++)
+        pthread_join(workers[t].thread, NULL);
+    for (unsigned t = 0; t < nthreads; t++) {
+        if (workers[t].rc != SENTIMENT_OK) {
+            *err = workers[t].err;
+            return at_line(err, workers[t].rc, path, b->line[workers[t].failed]);
+        }
+    }
+    return SENTIMENT_OK;
+}
+
+static int add_line(batch *b, const char *text, size_t len, unsigned long line)
+{
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 20;
+        while (cap < b->len + len)
+            cap *= 2;
+        char *p = realloc(b->text, cap);
+        if (p == NULL)
+            return -1;
+        b->text = p;
+        b->cap = cap;
+    }
+    memcpy(b->text + b->len, text, len);
+    b->start[b->count] = b->len;
+    b->line[b->count] = line;
+    b->len += len;
+    b->start[++b->count] = b->len;
+    return 0;
+}
+
+typedef struct job {
+    const sentiment_model *model;
+    sentiment_eval *eval;           /* --evaluate, or NULL */
+    worker *workers;
+    unsigned nthreads;
+    batch *b;
+} job;
+
+/* Classifies the batch and writes or counts its results, then empties it. */
+static int flush(job *j, const char *path, sentiment_error *err)
+{
+    batch *b = j->b;
+    int rc = classify_batch(b, j->workers, j->nthreads, path, err);
+
+    for (size_t i = 0; rc == SENTIMENT_OK && i < b->count; i++) {
+        if (j->eval != NULL)
+            rc = sentiment_eval_add(j->eval, (size_t)b->truth[i], b->label[i], err);
+        else
+            printf("%s\t%.4f\n", sentiment_model_label(j->model, b->label[i]), b->prob[i]);
+    }
+    b->count = 0;
+    b->len = 0;
+    b->start[0] = 0;
     return rc;
 }
 
-/* Adds every labeled line of PATH to E; blank lines are skipped. */
-static int evaluate_file(sentiment_classifier *c, const sentiment_model *m,
-                         sentiment_eval *e, const char *path, sentiment_error *err)
+/* Classifies every line of PATH, or with --evaluate every labeled line
+ * (blank lines are skipped there). */
+static int run_file(job *j, const char *path, sentiment_error *err)
 {
     sentiment_reader *r;
     const char *line;
-    size_t len, predicted;
+    size_t len;
     int rc;
 
     rc = sentiment_reader_open(&r, path, err);
@@ -84,32 +189,44 @@ static int evaluate_file(sentiment_classifier *c, const sentiment_model *m,
         return rc;
     while ((rc = sentiment_reader_next(r, &line, &len, err)) == SENTIMENT_OK &&
            line != NULL) {
-        sentiment_example ex;
-        long truth;
+        unsigned long number = sentiment_reader_line_number(r);
+        const char *text = line;
+        size_t text_len = len;
+        long truth = -1;
 
-        if (len == 0)
-            continue;
-        rc = sentiment_parse_example(line, len, &ex, err);
-        if (rc != SENTIMENT_OK) {
-            at_line(err, rc, r);
+        if (j->eval != NULL) {
+            sentiment_example ex;
+            if (len == 0)
+                continue;
+            rc = sentiment_parse_example(line, len, &ex, err);
+            if (rc != SENTIMENT_OK) {
+                at_line(err, rc, path, number);
+                break;
+            }
+            truth = sentiment_model_find_label(j->model, ex.label, ex.label_len);
+            if (truth < 0) {
+                snprintf(err->message, sizeof err->message,
+                         "label '%.*s' is not one of the model's", (int)ex.label_len,
+                         ex.label);
+                rc = at_line(err, SENTIMENT_ERR_FORMAT, path, number);
+                break;
+            }
+            text = ex.text;
+            text_len = ex.text_len;
+        }
+        j->b->truth[j->b->count] = truth;
+        if (add_line(j->b, text, text_len, number) < 0) {
+            snprintf(err->message, sizeof err->message, "out of memory");
+            rc = at_line(err, SENTIMENT_ERR_NOMEM, path, number);
             break;
         }
-        truth = sentiment_model_find_label(m, ex.label, ex.label_len);
-        if (truth < 0) {
-            snprintf(err->message, sizeof err->message,
-                     "label '%.*s' is not one of the model's", (int)ex.label_len,
-                     ex.label);
-            rc = at_line(err, SENTIMENT_ERR_FORMAT, r);
+        if (j->b->count == BATCH_LINES && (rc = flush(j, path, err)) != SENTIMENT_OK)
             break;
-        }
-        rc = sentiment_classify(c, ex.text, ex.text_len, &predicted, NULL, err);
-        if (rc == SENTIMENT_OK)
-            rc = sentiment_eval_add(e, (size_t)truth, predicted, err);
-        if (rc != SENTIMENT_OK) {
-            at_line(err, rc, r);
-            break;
-        }
     }
+    if (rc == SENTIMENT_OK && j->b->count > 0)
+        rc = flush(j, path, err);
+    j->b->count = 0;
+    j->b->len = 0;
     sentiment_reader_free(r);
     return rc;
 }
@@ -119,6 +236,7 @@ int main(int argc, char **argv)
     static const struct option options[] = {
         {"model", required_argument, NULL, 'm'},
         {"evaluate", no_argument, NULL, 'e'},
+        {"threads", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}
@@ -128,17 +246,29 @@ int main(int argc, char **argv)
     char *const *files;
     int evaluate = 0, c, nfiles, status = EXIT_OK;
     sentiment_model *model = NULL;
-    sentiment_classifier *classifier = NULL;
     sentiment_eval *eval = NULL;
     sentiment_error err;
-    float *probs = NULL;
+    worker workers[MAX_THREADS];
+    batch *b = NULL;
+    unsigned nthreads = 0;
+    job j;
 
     cli_program = "sentiment-classify";
     argv[0] = (char *)cli_program; /* getopt names it in its messages */
-    while ((c = getopt_long(argc, argv, "m:ehV", options, NULL)) != -1) {
+    memset(workers, 0, sizeof workers);
+    while ((c = getopt_long(argc, argv, "m:et:hV", options, NULL)) != -1) {
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'e': evaluate = 1; break;
+        case 't': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || n > MAX_THREADS)
+                return cli_usage_error("--threads: '%s' is not a whole number from 0 to %d",
+                                       optarg, MAX_THREADS);
+            nthreads = (unsigned)n;
+            break;
+        }
         case 'h':
             usage();
             return cli_close_stdout() ? EXIT_FAILURE_RUN : EXIT_OK;
@@ -157,23 +287,41 @@ int main(int argc, char **argv)
     files = optind < argc ? argv + optind : stdin_only;
     nfiles = optind < argc ? argc - optind : 1;
 
+    if (nthreads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        nthreads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (unsigned)cores;
+    }
     if (sentiment_model_load(&model, model_path, &err) != SENTIMENT_OK)
         return cli_library_error(&err);
-    probs = malloc(sentiment_model_label_count(model) * sizeof *probs);
-    if (probs == NULL) {
+    b = calloc(1, sizeof *b);
+    if (b == NULL) {
         cli_error("out of memory");
         status = EXIT_FAILURE_RUN;
         goto out;
     }
-    if (sentiment_classifier_create(&classifier, model, &err) != SENTIMENT_OK ||
-        (evaluate && sentiment_eval_create(&eval, model, &err) != SENTIMENT_OK)) {
+    for (unsigned t = 0; t < nthreads; t++) {
+        workers[t].probs = malloc(sentiment_model_label_count(model) * sizeof(float));
+        if (workers[t].probs == NULL) {
+            cli_error("out of memory");
+            status = EXIT_FAILURE_RUN;
+            goto out;
+        }
+        if (sentiment_classifier_create(&workers[t].classifier, model, &err) != SENTIMENT_OK) {
+            status = cli_library_error(&err);
+            goto out;
+        }
+    }
+    if (evaluate && sentiment_eval_create(&eval, model, &err) != SENTIMENT_OK) {
         status = cli_library_error(&err);
         goto out;
     }
+    j.model = model;
+    j.eval = eval;
+    j.workers = workers;
+    j.nthreads = nthreads;
+    j.b = b;
     for (int i = 0; i < nfiles; i++) {
-        int rc = evaluate ? evaluate_file(classifier, model, eval, files[i], &err)
-                          : classify_file(classifier, model, files[i], probs, &err);
-        if (rc != SENTIMENT_OK) {
+        if (run_file(&j, files[i], &err) != SENTIMENT_OK) {
             status = cli_library_error(&err);
             goto out;
         }
@@ -188,9 +336,14 @@ int main(int argc, char **argv)
         free(report);
     }
 out:
-    free(probs);
+    for (unsigned t = 0; t < MAX_THREADS; t++) {
+        free(workers[t].probs);
+        sentiment_classifier_free(workers[t].classifier);
+    }
+    if (b != NULL)
+        free(b->text);
+    free(b);
     sentiment_eval_free(eval);
-    sentiment_classifier_free(classifier);
     sentiment_model_free(model);
     if (cli_close_stdout() && status == EXIT_OK)
         status = EXIT_FAILURE_RUN;
