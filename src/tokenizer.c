@@ -896,26 +896,31 @@ static void mark_scopes(sn_tokenizer *tk, const sn_tokenizer_settings *s)
 
 int sn_tokenizer_fast_path = 1;
 
+/* The tokenizer's output while the fast path fills it, in a local: stores
+ * through a char pointer would otherwise make the compiler reload every
+ * field of the tokenizer after each byte written. */
 typedef struct fast {
-    sn_tokenizer *tk;
+    char *out;              /* tk->text */
+    size_t at;              /* bytes written */
+    sn_token *tokens;
+    size_t count;
+    size_t start;           /* where the current token began */
     const sn_lexicon *lex;
-    size_t start;
 } fast;
 
 static inline void fast_token(fast *f, int kind, int flags)
 {
-    sn_tokenizer *tk = f->tk;
-    sn_token *t = &tk->tokens[tk->count++];
-    size_t len = tk->text_len - f->start;
+    sn_token *t = &f->tokens[f->count++];
+    size_t len = f->at - f->start;
 
     t->start = (uint32_t)f->start;
     t->len = (uint32_t)len;
     t->kind = (uint8_t)kind;
     t->flags = (uint8_t)flags;
     t->classes = f->lex && kind == SN_TOKEN_WORD &&
-        sn_lexicon_may_hold(f->lex, tk->text + f->start, len)
-        ? (uint8_t)sn_lexicon_lookup(f->lex, tk->text + f->start, len) : 0;
-    f->start = tk->text_len;
+        sn_lexicon_may_hold(f->lex, f->out + f->start, len)
+        ? (uint8_t)sn_lexicon_lookup(f->lex, f->out + f->start, len) : 0;
+    f->start = f->at;
 }
 
 static inline int ascii_letter(unsigned char c)
@@ -985,14 +990,17 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
         reserve((void **)&tk->tokens, &tk->tokens_cap, len + 1, sizeof *tk->tokens) < 0)
         return -1;
     tk->invalid = 0;
-    f.tk = tk;
+    f.out = tk->text;
+    f.at = 0;
+    f.tokens = tk->tokens;
+    f.count = 0;
     f.lex = lex && lex->count ? lex : NULL;
     f.start = 0;
     while (i < len) {
         unsigned char c = p[i];
         int k = ascii_kind[c];
         size_t j = i + 1;
-        char *out = tk->text;
+        char *out = f.out;
 
         if (k == SEPARATOR) {
             i++;
@@ -1022,7 +1030,7 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
             size_t m = fast_emoticon(f.lex, p, i, len);
             if (m > 0) {
                 for (size_t r = 0; r < m; r++)
-                    out[tk->text_len++] = (char)lower_ascii(p[i + r]);
+                    out[f.at++] = (char)lower_ascii(p[i + r]);
                 fast_token(&f, SN_TOKEN_EMOTICON, 0);
                 i += m;
                 continue;
@@ -1037,7 +1045,7 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
             }
             if ((e == len || !ascii_letter(p[e])) && is_clitic(buf, e - j)) {
                 for (size_t r = i; r < e; r++)
-                    out[tk->text_len++] = (char)lower_ascii(p[r]);
+                    out[f.at++] = (char)lower_ascii(p[r]);
                 fast_token(&f, SN_TOKEN_WORD, 0);
                 i = e;
                 continue;
@@ -1046,9 +1054,9 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
         if (k == LETTER) {
             int32_t last0 = -1, last1 = -1;
             int wflags = 0, any = 0, all = 0x20, letters = 0;
-            size_t wlen, split = 0, at = tk->text_len;
+            size_t wlen, split = 0, at = f.at;
             /* In locals: a store through OUT, a char pointer, would make the
-             * compiler reload tk->text_len after every letter. */
+             * compiler reload f.at after every letter. */
             for (j = i;;) {
                 unsigned char cj = j < len ? p[j] : 0;
                 if (ascii_kind[cj] == LETTER && cj < 0x80) {
@@ -1073,10 +1081,10 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                     break;
                 }
             }
-            tk->text_len = at;
+            f.at = at;
             if (letters >= 2 && !(all & 0x20) && !(any & 0x20 & ~all))
                 wflags |= SN_TOKEN_ALLCAPS;
-            wlen = tk->text_len - f.start;
+            wlen = f.at - f.start;
             if (flags & SN_TOK_CLITICS) {
                 const char *w = out + f.start;
                 if (wlen > 3 && memcmp(w + wlen - 3, "n't", 3) == 0) {
@@ -1090,10 +1098,10 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
             if (split == 0) {
                 fast_token(&f, SN_TOKEN_WORD, wflags);
             } else {
-                size_t end = tk->text_len;
-                tk->text_len = f.start + split;
+                size_t end = f.at;
+                f.at = f.start + split;
                 fast_token(&f, SN_TOKEN_WORD, wflags);
-                tk->text_len = end;
+                f.at = end;
                 fast_token(&f, SN_TOKEN_WORD, 0);
             }
             i = j;
@@ -1110,12 +1118,12 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                     break;
             }
             if ((flags & SN_TOK_PLACEHOLDERS) && j - i > 3) {
-                memcpy(out + tk->text_len, "<number>", 8);
-                tk->text_len += 8;
+                memcpy(out + f.at, "<number>", 8);
+                f.at += 8;
                 fast_token(&f, SN_TOKEN_PLACEHOLDER, 0);
             } else {
-                memcpy(out + tk->text_len, text + i, j - i);
-                tk->text_len += j - i;
+                memcpy(out + f.at, text + i, j - i);
+                f.at += j - i;
                 fast_token(&f, SN_TOKEN_NUMBER, 0);
             }
             i = j;
@@ -1128,17 +1136,19 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
             copies = e - i >= 2 ? 2 : 1;
             if (e - i > 2 && !shorten)
                 copies = e - i;
-            memset(out + tk->text_len, c, copies);
-            tk->text_len += copies;
+            memset(out + f.at, c, copies);
+            f.at += copies;
             fast_token(&f, SN_TOKEN_PUNCT, e - i > 2 && shorten ? SN_TOKEN_ELONGATED : 0);
             i = e;
             continue;
         }
         /* An ASCII symbol: a grapheme cluster of its own. */
-        out[tk->text_len++] = (char)c;
+        out[f.at++] = (char)c;
         fast_token(&f, SN_TOKEN_SYMBOL, 0);
         i = j;
     }
+    tk->text_len = f.at;
+    tk->count = f.count;
     return 1;
 }
 
