@@ -1059,7 +1059,7 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
              * compiler reload f.at after every letter. */
             for (j = i;;) {
                 unsigned char cj = j < len ? p[j] : 0;
-                if (ascii_kind[cj] == LETTER && cj < 0x80) {
+                if (cj < 0x80 && ascii_kind[cj] == LETTER) {
                     int32_t lc = cj | 0x20;
                     any |= cj;
                     all &= cj;
