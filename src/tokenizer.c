@@ -377,7 +377,7 @@ static inline int unspaced_script(int32_t cp)
 {
     if (cp < 0x0E00)
         return 0;
-    return (cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
+    return cp <= 0x0EFF ||                     /* Thai, Lao */
         (cp >= 0x1000 && cp <= 0x109F) ||      /* Myanmar */
         (cp >= 0x1780 && cp <= 0x17FF) ||      /* Khmer */
         (cp >= 0x19E0 && cp <= 0x19FF) ||      /* Khmer symbols */
