@@ -34,6 +34,7 @@ void sn_features_release(sn_features *f)
     sn_free(f->index);
     sn_free(f->value);
     sn_free(f->slots);
+    sn_free(f->seen);
     sn_features_init(f);
 }
 
@@ -107,7 +108,7 @@ static inline uint64_t combine(uint64_t left, uint64_t right)
 
 static int reserve(sn_features *f, size_t need)
 {
-    size_t n, slots;
+    size_t n;
 
     if (need > SIZE_MAX / 8)
         return -1;
@@ -128,17 +129,6 @@ static int reserve(sn_features *f, size_t need)
         f->value = value;
         f->cap = n;
     }
-    /* A set at most half full keeps probes short. */
-    slots = 64;
-    while (slots < 2 * need)
-        slots *= 2;
-    if (slots > f->slots_cap) {
-        uint64_t *p = sn_realloc_array(f->slots, slots, sizeof *p);
-        if (p == NULL)
-            return -1;
-        f->slots = p;
-        f->slots_cap = slots;
-    }
     return 0;
 }
 
@@ -146,7 +136,8 @@ static int reserve(sn_features *f, size_t need)
  * restrict, so that a store to one never makes the compiler reload another
  * (a uint64_t slot and a size_t count are the same type to it). */
 typedef struct builder {
-    uint64_t *restrict slots;
+    uint64_t *restrict seen;    /* binary weights: a bit per bucket */
+    uint64_t *restrict slots;   /* counted weights: a hash set */
     uint32_t *restrict index;
     float *restrict value;
     size_t count;
@@ -158,6 +149,15 @@ typedef struct builder {
 static inline void add(builder *restrict b, uint64_t hash)
 {
     uint32_t bucket = (uint32_t)((hash * 0xD6E8FEB86659FD93ULL) >> b->shift);
+    if (b->seen != NULL) {
+        uint64_t bit = UINT64_C(1) << (bucket & 63), *w = &b->seen[bucket >> 6];
+        if (!(*w & bit)) {
+            *w |= bit;
+            b->index[b->count] = bucket;
+            b->value[b->count++] = 1;
+        }
+        return;
+    }
     /* Fibonacci hashing: buckets are already well spread, this only has to
      * keep neighbours apart.  A slot holds the bucket and its position + 1,
      * so a probe is one load. */
@@ -214,31 +214,58 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
     builder b;
 
     f->count = 0;
-    /* The most features this text can give: the set is sized for them, and
-     * clearing it is the only cost that grows with its size. */
-    most = 1;
-    for (size_t i = 0; i < tk->count; i++) {
-        const sn_token *t = &tk->tokens[i];
-        most += t->kind == SN_TOKEN_CHAR ? order : s->ngrams;
-        most += (t->flags & SN_TOKEN_INTENSIFIED) != 0;
-        most += (t->flags & SN_TOKEN_ALLCAPS) != 0;
-        most += (t->flags & SN_TOKEN_ELONGATED) != 0;
+    /* The most features this text can give.  Binary weights need no more
+     * than a bound, since a bit per bucket tells what is already there;
+     * counts need the hash set, sized for the exact figure. */
+    if (s->weighting == SN_WEIGHT_BINARY) {
+        if (tk->count > (SIZE_MAX / 8 - 1) / (order + 3))
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+        most = tk->count * (order + 3) + 1;
+    } else {
+        most = 1;
+        for (size_t i = 0; i < tk->count; i++) {
+            const sn_token *t = &tk->tokens[i];
+            most += t->kind == SN_TOKEN_CHAR ? order : s->ngrams;
+            most += (t->flags & SN_TOKEN_INTENSIFIED) != 0;
+            most += (t->flags & SN_TOKEN_ALLCAPS) != 0;
+            most += (t->flags & SN_TOKEN_ELONGATED) != 0;
+        }
     }
     if (reserve(f, most) < 0)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
-    {
-        size_t slots = 64;
-        while (slots < 2 * most)
-            slots *= 2;
-        most = slots;
-    }
-    memset(f->slots, 0, most * sizeof *f->slots);
-    b.slots = f->slots;
+    b.seen = NULL;
+    b.slots = NULL;
+    b.slot_mask = 0;
     b.index = f->index;
     b.value = f->value;
     b.count = 0;
     b.shift = 64 - s->bucket_bits;
-    b.slot_mask = most - 1;
+    if (s->weighting == SN_WEIGHT_BINARY) {
+        size_t words = ((size_t)1 << s->bucket_bits) / 64 + 1;
+        if (f->seen_words < words) {
+            uint64_t *p = sn_calloc(words, sizeof *p);
+            if (p == NULL)
+                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+            sn_free(f->seen);
+            f->seen = p;
+            f->seen_words = words;
+        }
+        b.seen = f->seen;
+    } else {
+        size_t slots = 64;
+        while (slots < 2 * most)
+            slots *= 2;
+        if (slots > f->slots_cap) {
+            uint64_t *p = sn_realloc_array(f->slots, slots, sizeof *p);
+            if (p == NULL)
+                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+            f->slots = p;
+            f->slots_cap = slots;
+        }
+        memset(f->slots, 0, slots * sizeof *f->slots);
+        b.slots = f->slots;
+        b.slot_mask = slots - 1;
+    }
 
     for (size_t i = 0; i < tk->count; i++) {
         const sn_token *t = &tk->tokens[i];
@@ -278,12 +305,21 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
     }
 
     f->count = b.count;
-    if (s->weighting == SN_WEIGHT_LOGTF)
+    /* Clear the bits this text set, for the next one. */
+    if (b.seen != NULL)
+        for (size_t i = 0; i < b.count; i++)
+            b.seen[f->index[i] >> 6] = 0;
+    if (s->weighting == SN_WEIGHT_LOGTF) {
         for (size_t i = 0; i < f->count; i++)
             f->value[i] = 1.0f + logf(f->value[i]);
-    else
+    } else if (scale == NULL && s->normalize && f->count > 0) {
+        /* All ones scaled to unit length: one pass instead of three. */
+        const float v = (float)(1.0 / sqrt((double)f->count));
         for (size_t i = 0; i < f->count; i++)
-            f->value[i] = 1.0f;
+            f->value[i] = v;
+        return SENTIMENT_OK;
+    }
+    /* Binary values are 1 already. */
     sn_features_finish(f, scale, s->normalize != 0);
     return SENTIMENT_OK;
 }

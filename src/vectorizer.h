@@ -33,7 +33,10 @@ typedef struct sn_features {
     uint32_t *index;
     float *value;
     size_t count, cap;
-    uint64_t *slots;       /* scratch: open-addressing set of indices */
+    uint64_t *slots;       /* scratch for counts: open-addressing set */
+    uint64_t *seen;        /* scratch for binary weights: a bit per bucket,
+                            * all clear between calls */
+    size_t seen_words;
     size_t slots_cap;
 } sn_features;
 
