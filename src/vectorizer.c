@@ -150,12 +150,15 @@ static inline void add(builder *restrict b, uint64_t hash)
 {
     uint32_t bucket = (uint32_t)((hash * 0xD6E8FEB86659FD93ULL) >> b->shift);
     if (b->seen != NULL) {
+        /* Without a branch: whether the bucket is new is a coin toss the
+         * processor cannot predict, so always write, and count it only when
+         * new. */
         uint64_t bit = UINT64_C(1) << (bucket & 63), *w = &b->seen[bucket >> 6];
-        if (!(*w & bit)) {
-            *w |= bit;
-            b->index[b->count] = bucket;
-            b->value[b->count++] = 1;
-        }
+        uint64_t old = *w;
+        *w = old | bit;
+        b->index[b->count] = bucket;
+        b->value[b->count] = 1;
+        b->count += (old & bit) == 0;
         return;
     }
     /* Fibonacci hashing: buckets are already well spread, this only has to
