@@ -140,10 +140,26 @@ SENTIMENT_API int sentiment_parse_example(const char *line, size_t len,
 
 typedef struct sentiment_model sentiment_model;
 
-/* Loads a model file written by sentiment_model_save().  A damaged file is
- * reported as SENTIMENT_ERR_CORRUPT with what is wrong in the message. */
+/*
+ * Loads a model file written by sentiment_model_save().  A damaged file is
+ * reported as SENTIMENT_ERR_CORRUPT with what is wrong in the message.
+ *
+ * PATH NULL loads the default model: the file named by the environment
+ * variable SENTIMENT_MODEL when it is set and not empty, otherwise the
+ * general English review model built into the library (see
+ * sentiment_model_default_path()).
+ */
 SENTIMENT_API int sentiment_model_load(sentiment_model **out, const char *path,
                                        sentiment_error *err);
+
+/*
+ * Where the default model comes from, for messages and --help: the value of
+ * SENTIMENT_MODEL when set, otherwise the path where the installed copy of
+ * the built-in model lives (PKGDATADIR/default.model).  The library does
+ * not need that file: it carries the same bytes inside itself.  The string
+ * is static or belongs to the environment; do not free it.
+ */
+SENTIMENT_API const char *sentiment_model_default_path(void);
 
 /* The same from SIZE bytes at DATA, which the call does not keep. */
 SENTIMENT_API int sentiment_model_load_buffer(sentiment_model **out,
@@ -171,6 +187,24 @@ SENTIMENT_API const char *sentiment_model_label(const sentiment_model *model,
 SENTIMENT_API long sentiment_model_find_label(const sentiment_model *model,
                                               const char *label, size_t len);
 
+/*
+ * Reads one of the model's settings in text form, by the names that
+ * sentiment_trainer_set() takes (buckets, ngrams, char-ngrams, weighting,
+ * normalize, html, placeholders, elongation, negation, emoticons, clitics,
+ * hidden, batchnorm, bn-epsilon, nb-scaling, quantize), and also:
+ *
+ *   format-version   version of the file format the model was read from or
+ *                    will be written in
+ *   tokenizer-rules  version of the tokenizer rules it was trained with
+ *   labels           number of labels
+ *
+ * Writes the value, NUL-terminated, to BUF (SIZE bytes).  Returns
+ * SENTIMENT_ERR_INVALID for an unknown name or a buffer too small.
+ */
+SENTIMENT_API int sentiment_model_get(const sentiment_model *model,
+                                      const char *name, char *buf, size_t size,
+                                      sentiment_error *err);
+
 /* ------------------------------------------------------------------------
  * Classifying
  * ------------------------------------------------------------------------ */
@@ -195,6 +229,44 @@ SENTIMENT_API void sentiment_classifier_free(sentiment_classifier *c);
 SENTIMENT_API int sentiment_classify(sentiment_classifier *c, const char *text,
                                      size_t len, size_t *label, float *probs,
                                      sentiment_error *err);
+
+/*
+ * Classifies COUNT texts: TEXTS[i] of LENS[i] bytes.  LABELS (COUNT
+ * entries) and PROBS (COUNT x label count, row by row) are filled as by
+ * sentiment_classify(); either may be NULL.  Each text's result is the same
+ * as alone: batching only saves calls.
+ */
+SENTIMENT_API int sentiment_classify_batch(sentiment_classifier *c,
+                                           const char *const *texts,
+                                           const size_t *lens, size_t count,
+                                           size_t *labels, float *probs,
+                                           sentiment_error *err);
+
+/* One n-gram's part in a prediction, for sentiment_explain(). */
+typedef struct sentiment_contribution {
+    /* The n-gram as the model saw it: normalized tokens joined by spaces,
+     * a word in a negation scope written NOT_word, and marker features as
+     * "word [intensified]", "word [capitals]" or "word [elongated]".
+     * NUL-terminated; belongs to the classifier and stays valid until its
+     * next call. */
+    const char *ngram;
+    /* Its signed share of the label's score: positive pushed the text
+     * towards the label, negative away from it.  Score is the label's
+     * logit minus the mean logit of all labels; the shares of all n-grams
+     * plus a constant add up to it exactly. */
+    float weight;
+} sentiment_contribution;
+
+/*
+ * Explains how TEXT scores for label index LABEL: writes the at most K
+ * n-grams with the largest |weight|, largest first, to OUT[0 .. *COUNT-1].
+ * When several n-grams share a hash bucket, the first one in the text
+ * names it.  The strings in OUT are valid until the next call on C.
+ */
+SENTIMENT_API int sentiment_explain(sentiment_classifier *c, const char *text,
+                                    size_t len, size_t label,
+                                    sentiment_contribution *out, size_t k,
+                                    size_t *count, sentiment_error *err);
 
 /* ------------------------------------------------------------------------
  * Training
@@ -240,6 +312,12 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   threads        threads to train with, 0 for one per core (default 0);
  *                  the model does not depend on it
  *   seed           seed of every random choice (default 1)
+ *   quantize       0 to keep 32-bit weights (default), 8 or 4 to store the
+ *                  first layer's weights in that many bits, with one scale
+ *                  per row: 4 to 8 times smaller models
+ *   prune          share of the first layer's rows, 0 to 0.99, with the
+ *                  least weight to drop from the model (default 0); their
+ *                  n-grams then count for nothing
  *
  * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value.
  */
@@ -341,12 +419,27 @@ SENTIMENT_API void sentiment_eval_free(sentiment_eval *e);
 SENTIMENT_API int sentiment_eval_add(sentiment_eval *e, size_t truth,
                                      size_t predicted, sentiment_error *err);
 
+/* Records one prediction with the probability the model gave every label
+ * (PROBS, label count entries): the predicted label is the most probable,
+ * and the probabilities also feed the log loss and calibration error. */
+SENTIMENT_API int sentiment_eval_add_probs(sentiment_eval *e, size_t truth,
+                                           const float *probs,
+                                           sentiment_error *err);
+
 /* The fraction of predictions that were right (0 when none was added). */
 SENTIMENT_API double sentiment_eval_accuracy(const sentiment_eval *e);
 
+/* Mean negative log probability of the true label, and the expected
+ * calibration error (15 equal-width bins of the top probability), over the
+ * predictions recorded with sentiment_eval_add_probs(); -1 when there was
+ * none. */
+SENTIMENT_API double sentiment_eval_log_loss(const sentiment_eval *e);
+SENTIMENT_API double sentiment_eval_calibration_error(const sentiment_eval *e);
+
 /*
  * A report for people: example count, accuracy, per-label precision, recall
- * and F1, macro-F1 and the confusion matrix.  *OUT is a NUL-terminated
+ * and F1, macro-F1, log loss and calibration error (when probabilities were
+ * recorded) and the confusion matrix.  *OUT is a NUL-terminated
  * string that the caller releases with free().
  */
 SENTIMENT_API int sentiment_eval_report(const sentiment_eval *e, char **out,
