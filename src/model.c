@@ -4,6 +4,7 @@
  * A model never changes after it is built, so threads share it freely;
  * everything a classification writes lives in a sentiment_classifier.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -80,6 +81,71 @@ long sentiment_model_find_label(const sentiment_model *model, const char *label,
         if (strlen(model->labels[i]) == len && memcmp(model->labels[i], label, len) == 0)
             return (long)i;
     return -1;
+}
+
+/* The tokenizer rules a model can switch, by their option names. */
+static const struct {
+    const char *name;
+    unsigned flag;
+} rule_names[] = {
+    {"html", SN_TOK_HTML}, {"placeholders", SN_TOK_PLACEHOLDERS},
+    {"elongation", SN_TOK_ELONGATION}, {"negation", SN_TOK_NEGATION},
+    {"emoticons", SN_TOK_EMOTICONS}, {"clitics", SN_TOK_CLITICS},
+};
+
+int sentiment_model_get(const sentiment_model *model, const char *name, char *buf,
+                        size_t size, sentiment_error *err)
+{
+    const sn_vectorizer_settings *v;
+    char value[64];
+    size_t n;
+
+    if (model == NULL || name == NULL || buf == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model, name or buffer");
+    v = &model->vectorizer;
+    if (strcmp(name, "buckets") == 0)
+        snprintf(value, sizeof value, "%lu", 1UL << v->bucket_bits);
+    else if (strcmp(name, "ngrams") == 0)
+        snprintf(value, sizeof value, "%u", (unsigned)v->ngrams);
+    else if (strcmp(name, "char-ngrams") == 0)
+        snprintf(value, sizeof value, "%u", (unsigned)v->char_ngrams);
+    else if (strcmp(name, "weighting") == 0)
+        snprintf(value, sizeof value, "%s",
+                 v->weighting == SN_WEIGHT_LOGTF ? "logtf" : "binary");
+    else if (strcmp(name, "normalize") == 0)
+        snprintf(value, sizeof value, "%u", (unsigned)v->normalize);
+    else if (strcmp(name, "hidden") == 0)
+        snprintf(value, sizeof value, "%u", (unsigned)model->net.hidden);
+    else if (strcmp(name, "batchnorm") == 0)
+        snprintf(value, sizeof value, "%d", model->trained_with_batchnorm);
+    else if (strcmp(name, "bn-epsilon") == 0)
+        snprintf(value, sizeof value, "%g", (double)model->net.bn_epsilon);
+    else if (strcmp(name, "nb-scaling") == 0)
+        snprintf(value, sizeof value, "%d", model->scale != NULL);
+    else if (strcmp(name, "quantize") == 0)
+        snprintf(value, sizeof value, "%u", model->net.quant_bits);
+    else if (strcmp(name, "format-version") == 0)
+        snprintf(value, sizeof value, "%d", sn_model_format_version(model));
+    else if (strcmp(name, "tokenizer-rules") == 0)
+        snprintf(value, sizeof value, "%u", (unsigned)model->tokenizer.rules);
+    else if (strcmp(name, "labels") == 0)
+        snprintf(value, sizeof value, "%zu", model->label_count);
+    else {
+        size_t i;
+        for (i = 0; i < sizeof rule_names / sizeof rule_names[0]; i++)
+            if (strcmp(name, rule_names[i].name) == 0)
+                break;
+        if (i == sizeof rule_names / sizeof rule_names[0])
+            return sn_fail(err, SENTIMENT_ERR_INVALID, "unknown model setting '%s'", name);
+        snprintf(value, sizeof value, "%d",
+                 (model->tokenizer.flags & rule_names[i].flag) != 0);
+    }
+    n = strlen(value);
+    if (n + 1 > size)
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       "%s: the value needs a buffer of %zu bytes", name, n + 1);
+    memcpy(buf, value, n + 1);
+    return SENTIMENT_OK;
 }
 
 int sentiment_classifier_create(sentiment_classifier **out,

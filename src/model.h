@@ -17,6 +17,8 @@ struct sentiment_model {
     sn_lexicon lexicon;     /* the word lists the tokenizer consults */
     sn_vectorizer_settings vectorizer;
     float *scale;           /* per bucket, or NULL: see sn_features_finish */
+    float scale_step;       /* in a quantized model, scales are whole
+                             * multiples of this step (sn_scale_quantize) */
     /* Ready for inference: batch normalization is already folded into W1 and
      * b1 (net.batchnorm is 0).  When TRAINED_WITH_BATCHNORM is set, gamma,
      * beta and the running statistics in NET record what was folded. */
@@ -30,5 +32,9 @@ sentiment_model *sn_model_new(void);
 /* Copies the labels; fails on memory only. */
 int sn_model_set_labels(sentiment_model *m, char *const *labels, size_t count,
                         sentiment_error *err);
+
+/* The version of the file format MODEL is written in: quantized models
+ * need a newer one. */
+int sn_model_format_version(const sentiment_model *m);
 
 #endif

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,11 @@
 #include "model.h"
 
 #define MAGIC "SNTMODEL"
+/* Version 1 holds 32-bit floats only; version 2 is written for models with
+ * a quantized first layer (sections SCL8 and W1Q instead of SCAL and W1),
+ * so that a library that only knows version 1 refuses them by name. */
 #define FORMAT_VERSION 1
+#define FORMAT_VERSION_QUANTIZED 2
 #define HEADER_SIZE 40
 #define MAX_LABEL_BYTES 1024
 /* zlib cannot expand data by more than about 1032:1. */
@@ -148,9 +153,59 @@ static void end_section(buffer *b, size_t start)
         put64(b->data + start - 8, b->len - start);
 }
 
+/* Quantized feature scales: the step, then a byte per bucket, the scale
+ * being byte x step (see sn_scale_quantize: the scales in memory already
+ * are, so the division below is exact). */
+static void emit_scale_codes(buffer *b, const float *scale, float step, size_t n)
+{
+    unsigned char *p;
+
+    emit_floats(b, &step, 1);
+    p = grow(b, n);
+    if (p)
+        for (size_t i = 0; i < n; i++)
+            p[i] = step > 0 ? (unsigned char)lroundf(scale[i] / step) : 0;
+}
+
+/* The quantized first layer: bits, number of rows kept, a bit per row
+ * (set: kept), the kept rows' scales as bfloat16, then their codes.  Rows
+ * of scale 0 are all zero and take no more than their bit. */
+static void emit_quantized_rows(buffer *b, const sn_network *net)
+{
+    const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
+    const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
+    size_t kept = 0;
+    unsigned char *p;
+
+    for (uint32_t r = 0; r < net->inputs; r++)
+        kept += net->row_scale[r] != 0;
+    emit32(b, net->quant_bits);
+    emit32(b, (uint32_t)kept);
+    p = grow(b, map_bytes);
+    if (p) {
+        memset(p, 0, map_bytes);
+        for (uint32_t r = 0; r < net->inputs; r++)
+            if (net->row_scale[r] != 0)
+                p[r / 8] |= (unsigned char)(1u << (r % 8));
+    }
+    p = grow(b, 2 * kept);
+    if (p)
+        for (uint32_t r = 0; r < net->inputs; r++)
+            if (net->row_scale[r] != 0) {
+                uint32_t bits = float_bits(net->row_scale[r]) >> 16;
+                p[0] = (unsigned char)bits;
+                p[1] = (unsigned char)(bits >> 8);
+                p += 2;
+            }
+    for (uint32_t r = 0; r < net->inputs; r++)
+        if (net->row_scale[r] != 0)
+            emit_bytes(b, net->w1q + (size_t)r * row_bytes, row_bytes);
+}
+
 static int build_payload(const sentiment_model *m, buffer *b)
 {
     const sn_network *net = &m->net;
+    const size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
     size_t s;
 
     s = begin_section(b, "LABL");
@@ -183,10 +238,17 @@ static int build_payload(const sentiment_model *m, buffer *b)
     emit64(b, m->vectorizer.seed);
     end_section(b, s);
 
-    s = begin_section(b, "SCAL");
-    if (m->scale != NULL)
-        emit_floats(b, m->scale, (size_t)1 << m->vectorizer.bucket_bits);
-    end_section(b, s);
+    if (net->w1q == NULL) {
+        s = begin_section(b, "SCAL");
+        if (m->scale != NULL)
+            emit_floats(b, m->scale, buckets);
+        end_section(b, s);
+    } else {
+        s = begin_section(b, "SCL8");
+        if (m->scale != NULL)
+            emit_scale_codes(b, m->scale, m->scale_step, buckets);
+        end_section(b, s);
+    }
 
     s = begin_section(b, "NETW");
     emit32(b, net->inputs);
@@ -196,9 +258,15 @@ static int build_payload(const sentiment_model *m, buffer *b)
     emit_floats(b, &net->bn_epsilon, 1);
     end_section(b, s);
 
-    s = begin_section(b, "W1  ");
-    emit_floats(b, net->w1, (size_t)net->inputs * net->hidden);
-    end_section(b, s);
+    if (net->w1q == NULL) {
+        s = begin_section(b, "W1  ");
+        emit_floats(b, net->w1, (size_t)net->inputs * net->hidden);
+        end_section(b, s);
+    } else {
+        s = begin_section(b, "W1Q ");
+        emit_quantized_rows(b, net);
+        end_section(b, s);
+    }
 
     s = begin_section(b, "DENS");
     emit_floats(b, net->dense, net->dense_count);
@@ -255,7 +323,7 @@ int sentiment_model_save(const sentiment_model *model, const char *path,
     }
 
     memcpy(header, MAGIC, 8);
-    put32(header + 8, FORMAT_VERSION);
+    put32(header + 8, (uint32_t)sn_model_format_version(model));
     put32(header + 12, 0);
     put64(header + 16, payload.len);
     put64(header + 24, packed_len);
@@ -310,6 +378,11 @@ out:
     sn_free(packed);
     sn_free(payload.data);
     return rc;
+}
+
+int sn_model_format_version(const sentiment_model *m)
+{
+    return m->net.w1q != NULL ? FORMAT_VERSION_QUANTIZED : FORMAT_VERSION;
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -484,7 +557,100 @@ static int parse_tokenizer(cursor *c, sentiment_model *m)
     return SENTIMENT_OK;
 }
 
-static int parse_payload(cursor *c, sentiment_model *m)
+static int parse_scale_codes(cursor *c, sentiment_model *m)
+{
+    const size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
+    cursor s;
+    float step;
+    int rc;
+
+    if ((rc = open_section(c, "SCL8", &s)) != SENTIMENT_OK)
+        return rc;
+    if (s.left == 0)
+        return SENTIMENT_OK;
+    if ((rc = expect_size(&s, "SCL8", 4 + (uint64_t)buckets)) != SENTIMENT_OK)
+        return rc;
+    read_floats(s.p, &step, 1);
+    if (!(step >= 0 && step < 1e30f))
+        return corrupt(c, "impossible feature scale step");
+    m->scale = sn_malloc_array(buckets, sizeof *m->scale);
+    if (m->scale == NULL)
+        return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+    m->scale_step = step;
+    for (size_t i = 0; i < buckets; i++)
+        m->scale[i] = (float)s.p[4 + i] * step;
+    return SENTIMENT_OK;
+}
+
+static size_t popcount8(unsigned v)
+{
+    size_t n = 0;
+    for (; v != 0; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* See emit_quantized_rows().  Everything is checked against the section's
+ * real size before the network is allocated. */
+static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
+                                uint32_t hidden, uint32_t outputs)
+{
+    const size_t map_bytes = ((size_t)inputs + 7) / 8;
+    const unsigned char *map, *scales, *codes;
+    size_t row_bytes, kept = 0;
+    uint32_t bits, count;
+    cursor s;
+    int rc;
+
+    if ((rc = open_section(c, "W1Q ", &s)) != SENTIMENT_OK)
+        return rc;
+    if (s.left < 8)
+        return corrupt(c, "quantized first layer section too short");
+    bits = get32(s.p);
+    count = get32(s.p + 4);
+    if (bits != 8 && bits != 4)
+        return corrupt(c, "unknown quantization of the first layer");
+    if (count > inputs)
+        return corrupt(c, "more quantized rows than inputs");
+    row_bytes = sn_quant_row_bytes(bits, hidden);
+    if ((rc = expect_size(&s, "W1Q", 8 + (uint64_t)map_bytes +
+                          (uint64_t)count * (2 + row_bytes))) != SENTIMENT_OK)
+        return rc;
+    map = s.p + 8;
+    scales = map + map_bytes;
+    codes = scales + 2 * (size_t)count;
+    for (size_t i = 0; i < map_bytes; i++)
+        kept += popcount8(map[i]);
+    if (kept != count || (inputs % 8 && map[map_bytes - 1] >> (inputs % 8)))
+        return corrupt(c, "quantized row map does not match its row count");
+    rc = sn_network_alloc_quantized(&m->net, inputs, hidden, outputs, bits, c->err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    for (uint32_t r = 0; r < inputs; r++) {
+        uint32_t u;
+        float f;
+        if (!(map[r / 8] >> (r % 8) & 1))
+            continue;
+        u = ((uint32_t)scales[0] | (uint32_t)scales[1] << 8) << 16;
+        f = bits_float(u);
+        if (!(f > 0 && f < 1e30f))
+            return corrupt(c, "a quantized row has an impossible scale");
+        m->net.row_scale[r] = f;
+        memcpy(m->net.w1q + (size_t)r * row_bytes, codes, row_bytes);
+        for (size_t j = 0; j < row_bytes; j++) {
+            /* -128 and -8 are never written: codes are symmetric. */
+            if (bits == 8 ? codes[j] == 0x80 :
+                ((codes[j] & 15) == 8 || (codes[j] >> 4) == 8 ||
+                 (hidden % 2 && j == row_bytes - 1 && codes[j] >> 4)))
+                return corrupt(c, "a quantized weight is out of range");
+        }
+        scales += 2;
+        codes += row_bytes;
+    }
+    return SENTIMENT_OK;
+}
+
+static int parse_payload(cursor *c, sentiment_model *m, int quantized)
 {
     cursor s;
     const unsigned char *p;
@@ -517,9 +683,12 @@ static int parse_payload(cursor *c, sentiment_model *m)
     if (m->vectorizer.ngrams < 1 || m->vectorizer.ngrams > SN_MAX_NGRAMS)
         return corrupt(c, "impossible n-gram order");
 
-    if ((rc = open_section(c, "SCAL", &s)) != SENTIMENT_OK)
+    if (quantized) {
+        if ((rc = parse_scale_codes(c, m)) != SENTIMENT_OK)
+            return rc;
+    } else if ((rc = open_section(c, "SCAL", &s)) != SENTIMENT_OK) {
         return rc;
-    if (s.left != 0) {
+    } else if (s.left != 0) {
         size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
         if ((rc = expect_size(&s, "SCAL", (uint64_t)buckets * 4)) != SENTIMENT_OK)
             return rc;
@@ -548,24 +717,31 @@ static int parse_payload(cursor *c, sentiment_model *m)
     if (flags & ~(uint32_t)NET_FLAG_BATCHNORM)
         return corrupt(c, "unknown network flags");
 
-    /* The first-layer section must really be there before its memory is
-     * allocated: a forged header cannot make us allocate gigabytes. */
-    if ((uint64_t)inputs * hidden * 4 > c->left)
-        return corrupt(c, "first layer is larger than the payload");
-    rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err);
-    if (rc != SENTIMENT_OK)
-        return rc;
+    if (quantized) {
+        if ((rc = parse_quantized_rows(c, m, inputs, hidden, outputs)) != SENTIMENT_OK)
+            return rc;
+    } else {
+        /* The first-layer section must really be there before its memory is
+         * allocated: a forged header cannot make us allocate gigabytes. */
+        if ((uint64_t)inputs * hidden * 4 > c->left)
+            return corrupt(c, "first layer is larger than the payload");
+        rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err);
+        if (rc != SENTIMENT_OK)
+            return rc;
+    }
     m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
     read_floats(p + 16, &m->net.bn_epsilon, 1);
     if (!(m->net.bn_epsilon > 0 && m->net.bn_epsilon <= 100))
         return corrupt(c, "impossible batch-normalization epsilon");
 
-    if ((rc = open_section(c, "W1  ", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "W1", (uint64_t)inputs * hidden * 4)) != SENTIMENT_OK)
-        return rc;
-    read_floats(s.p, m->net.w1, (size_t)inputs * hidden);
-    if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
-        return rc;
+    if (!quantized) {
+        if ((rc = open_section(c, "W1  ", &s)) != SENTIMENT_OK ||
+            (rc = expect_size(&s, "W1", (uint64_t)inputs * hidden * 4)) != SENTIMENT_OK)
+            return rc;
+        read_floats(s.p, m->net.w1, (size_t)inputs * hidden);
+        if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
+            return rc;
+    }
 
     if ((rc = open_section(c, "DENS", &s)) != SENTIMENT_OK ||
         (rc = expect_size(&s, "DENS", (uint64_t)m->net.dense_count * 4)) != SENTIMENT_OK)
@@ -612,10 +788,11 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     if (get32(data + 36) != (uint32_t)crc32(0L, data, 36))
         return corrupt(&c, "header checksum mismatch");
     version = get32(data + 8);
-    if (version != FORMAT_VERSION)
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_QUANTIZED)
         return sn_fail(err, SENTIMENT_ERR_VERSION,
                        "%s: model format version %u is not supported (this library "
-                       "reads version %u)", name, version, FORMAT_VERSION);
+                       "reads versions %u and %u)", name, version, FORMAT_VERSION,
+                       FORMAT_VERSION_QUANTIZED);
     if (get32(data + 12) != 0)
         return corrupt(&c, "unknown header flags");
     payload_len = get64(data + 16);
@@ -647,7 +824,7 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     }
     c.p = payload;
     c.left = (size_t)payload_len;
-    rc = parse_payload(&c, m);
+    rc = parse_payload(&c, m, version == FORMAT_VERSION_QUANTIZED);
     if (rc == SENTIMENT_OK) {
         *out = m;
         m = NULL;
@@ -666,6 +843,16 @@ int sentiment_model_load_buffer(sentiment_model **out, const void *data,
     return load_bytes(out, data ? data : "", size, "(buffer)", err);
 }
 
+/* The bytes of models/default.model, compiled in by src/embed-model.sh. */
+extern const unsigned char sn_default_model[];
+extern const size_t sn_default_model_size;
+
+const char *sentiment_model_default_path(void)
+{
+    const char *env = getenv("SENTIMENT_MODEL");
+    return env != NULL && env[0] != '\0' ? env : PKGDATADIR "/default.model";
+}
+
 int sentiment_model_load(sentiment_model **out, const char *path,
                          sentiment_error *err)
 {
@@ -674,9 +861,16 @@ int sentiment_model_load(sentiment_model **out, const char *path,
     unsigned char *data;
     int rc;
 
-    if (out == NULL || path == NULL)
-        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model path given");
+    if (out == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no place to put the model");
     *out = NULL;
+    if (path == NULL) {
+        const char *env = getenv("SENTIMENT_MODEL");
+        if (env == NULL || env[0] == '\0')
+            return load_bytes(out, sn_default_model, sn_default_model_size,
+                              "(built-in default model)", err);
+        path = env;
+    }
     f = fopen(path, "rb");
     if (f == NULL)
         return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));

@@ -6,14 +6,16 @@
  * gradient touches only those rows.  Everything after it is small and dense.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "batchnorm.h"
 #include "internal.h"
 #include "network.h"
 
-int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
-                     uint32_t outputs, int batchnorm, sentiment_error *err)
+/* Allocates everything but the first layer, whose form the callers choose. */
+static int alloc_common(sn_network *net, uint32_t inputs, uint32_t hidden,
+                        uint32_t outputs, int batchnorm, sentiment_error *err)
 {
     memset(net, 0, sizeof *net);
     if (inputs == 0 || hidden == 0 || hidden > SN_MAX_HIDDEN || outputs == 0 ||
@@ -26,12 +28,10 @@ int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
     net->batchnorm = batchnorm;
     net->bn_epsilon = 1.0f;
     net->dense_count = 3 * (size_t)hidden + (size_t)hidden * outputs + outputs;
-    net->w1 = sn_calloc((size_t)inputs * hidden, sizeof *net->w1);
     net->dense = sn_calloc(net->dense_count, sizeof *net->dense);
     net->run_mean = sn_calloc(hidden, sizeof *net->run_mean);
     net->run_var = sn_malloc_array(hidden, sizeof *net->run_var);
-    if (net->w1 == NULL || net->dense == NULL || net->run_mean == NULL ||
-        net->run_var == NULL) {
+    if (net->dense == NULL || net->run_mean == NULL || net->run_var == NULL) {
         sn_network_release(net);
         return sn_fail(err, SENTIMENT_ERR_NOMEM,
                        "out of memory for a network of %u x %u x %u", inputs,
@@ -44,9 +44,52 @@ int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
     return SENTIMENT_OK;
 }
 
+int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
+                               uint32_t outputs, unsigned bits, sentiment_error *err)
+{
+    int rc = alloc_common(net, inputs, hidden, outputs, 0, err);
+
+    if (rc != SENTIMENT_OK)
+        return rc;
+    if (bits != 8 && bits != 4) {
+        sn_network_release(net);
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "quantization to %u bits is not "
+                       "supported (8 or 4)", bits);
+    }
+    net->quant_bits = bits;
+    net->w1q = sn_calloc(inputs, sn_quant_row_bytes(bits, hidden));
+    net->row_scale = sn_calloc(inputs, sizeof *net->row_scale);
+    if (net->w1q == NULL || net->row_scale == NULL) {
+        sn_network_release(net);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM,
+                       "out of memory for a network of %u x %u x %u", inputs,
+                       hidden, outputs);
+    }
+    return SENTIMENT_OK;
+}
+
+int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
+                     uint32_t outputs, int batchnorm, sentiment_error *err)
+{
+    int rc = alloc_common(net, inputs, hidden, outputs, batchnorm, err);
+
+    if (rc != SENTIMENT_OK)
+        return rc;
+    net->w1 = sn_calloc((size_t)inputs * hidden, sizeof *net->w1);
+    if (net->w1 == NULL) {
+        sn_network_release(net);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM,
+                       "out of memory for a network of %u x %u x %u", inputs,
+                       hidden, outputs);
+    }
+    return SENTIMENT_OK;
+}
+
 void sn_network_release(sn_network *net)
 {
     sn_free(net->w1);
+    sn_free(net->w1q);
+    sn_free(net->row_scale);
     sn_free(net->dense);
     sn_free(net->run_mean);
     sn_free(net->run_var);
@@ -146,6 +189,42 @@ typedef struct layer_job {
     sn_gradients *g;
 } layer_job;
 
+/* Sign-extends the low four bits of V. */
+static inline int nibble(unsigned v)
+{
+    return (int)((v & 15) ^ 8) - 8;
+}
+
+/* The same as hidden_share() below with a quantized W1: each row's scale
+ * is multiplied into the feature value once, so the inner loop is one
+ * multiply-add per code, as with floats. */
+static void quantized_hidden_share(const sn_network *net, const sn_sparse *x,
+                                   size_t from, size_t to, float *z)
+{
+    const size_t h = net->hidden;
+    const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
+    const float *b1 = sn_net_b1(net);
+
+    for (size_t b = from; b < to; b++) {
+        float *zb = z + b * h;
+        memcpy(zb, b1, h * sizeof *zb);
+        for (size_t i = 0; i < x[b].count; i++) {
+            const uint32_t r = x[b].index[i];
+            const float v = x[b].value[i] * net->row_scale[r];
+            const uint8_t *q = net->w1q + (size_t)r * row_bytes;
+            if (v == 0)
+                continue;
+            if (net->quant_bits == 8) {
+                for (size_t j = 0; j < h; j++)
+                    zb[j] += v * (float)(int8_t)q[j];
+            } else {
+                for (size_t j = 0; j < h; j++)
+                    zb[j] += v * (float)nibble(q[j / 2] >> (4 * (j & 1)));
+            }
+        }
+    }
+}
+
 /* z = b1 + x W1 for each example of this thread's share. */
 static void hidden_share(void *arg, unsigned tid, unsigned nthreads)
 {
@@ -158,6 +237,10 @@ static void hidden_share(void *arg, unsigned tid, unsigned nthreads)
     size_t from, to;
 
     sn_share(job->batch, tid, nthreads, &from, &to);
+    if (net->w1q != NULL) {
+        quantized_hidden_share(net, x, from, to, z);
+        return;
+    }
     for (size_t b = from; b < to; b++) {
         float *zb = z + b * h;
         memcpy(zb, b1, h * sizeof *zb);
@@ -377,4 +460,115 @@ void sn_network_fold_batchnorm(sn_network *net)
                sn_net_gamma(net), sn_net_beta(net), net->bn_epsilon, net->run_mean,
                net->run_var);
     net->batchnorm = 0;
+}
+
+void sn_network_w1_row(const sn_network *net, uint32_t r, float *out)
+{
+    const size_t h = net->hidden;
+
+    if (net->w1 != NULL) {
+        memcpy(out, net->w1 + (size_t)r * h, h * sizeof *out);
+        return;
+    }
+    const uint8_t *q = net->w1q + (size_t)r * sn_quant_row_bytes(net->quant_bits, net->hidden);
+    for (size_t j = 0; j < h; j++) {
+        int code = net->quant_bits == 8 ? (int8_t)q[j] : nibble(q[j / 2] >> (4 * (j & 1)));
+        out[j] = (float)code * net->row_scale[r];
+    }
+}
+
+/* Rounds F to the nearest bfloat16 (the top 16 bits of a float), the form
+ * a row scale takes in a model file: quantizing with the rounded scale
+ * makes the codes in memory and in the file the same. */
+static float round_bf16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    u += 0x7FFF + ((u >> 16) & 1);
+    u &= 0xFFFF0000u;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static int compare_floats(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+int sn_network_quantize(sn_network *net, unsigned bits, double prune,
+                        const float *scale, sentiment_error *err)
+{
+    const size_t h = net->hidden, inputs = net->inputs;
+    const int qmax = bits == 8 ? 127 : 7;
+    const size_t row_bytes = sn_quant_row_bytes(bits, net->hidden);
+    float *importance, cut = -1;
+    sn_network q;
+    int rc;
+
+    if (net->batchnorm || net->w1 == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "quantize a folded float network");
+    if (!(prune >= 0 && prune < 1))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "prune share must be from 0 to 1");
+    rc = sn_network_alloc_quantized(&q, net->inputs, net->hidden, net->outputs, bits, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    importance = sn_malloc_array(inputs, sizeof *importance);
+    if (importance == NULL) {
+        sn_network_release(&q);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while quantizing");
+    }
+    for (size_t r = 0; r < inputs; r++) {
+        const float *w = net->w1 + r * h;
+        double sq = 0;
+        for (size_t j = 0; j < h; j++)
+            sq += (double)w[j] * w[j];
+        importance[r] = (float)(sqrt(sq) * (scale ? scale[r] : 1.0f));
+    }
+    if (prune > 0) {
+        /* The row at the cut and all below it go; ties go together. */
+        float *sorted = sn_malloc_array(inputs, sizeof *sorted);
+        if (sorted == NULL) {
+            sn_free(importance);
+            sn_network_release(&q);
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while quantizing");
+        }
+        memcpy(sorted, importance, inputs * sizeof *sorted);
+        qsort(sorted, inputs, sizeof *sorted, compare_floats);
+        cut = sorted[(size_t)(prune * (double)inputs)];
+        sn_free(sorted);
+    }
+    for (size_t r = 0; r < inputs; r++) {
+        const float *w = net->w1 + r * h;
+        uint8_t *code = q.w1q + r * row_bytes;
+        float max = 0, step;
+        if (importance[r] <= cut)
+            continue;
+        for (size_t j = 0; j < h; j++)
+            if (fabsf(w[j]) > max)
+                max = fabsf(w[j]);
+        step = round_bf16(max / (float)qmax);
+        if (!(step > 0))
+            continue;
+        q.row_scale[r] = step;
+        for (size_t j = 0; j < h; j++) {
+            long c = lroundf(w[j] / step);
+            if (c > qmax)
+                c = qmax;
+            if (c < -qmax)
+                c = -qmax;
+            if (bits == 8)
+                code[j] = (uint8_t)(int8_t)c;
+            else
+                code[j / 2] |= (uint8_t)(((unsigned)c & 15) << (4 * (j & 1)));
+        }
+    }
+    sn_free(importance);
+    memcpy(q.dense, net->dense, net->dense_count * sizeof *q.dense);
+    memcpy(q.run_mean, net->run_mean, h * sizeof *q.run_mean);
+    memcpy(q.run_var, net->run_var, h * sizeof *q.run_var);
+    q.bn_epsilon = net->bn_epsilon;
+    sn_network_release(net);
+    *net = q;
+    return SENTIMENT_OK;
 }

@@ -36,7 +36,20 @@ typedef struct sn_network {
     size_t dense_count;
     float *run_mean;        /* hidden: batch-norm running statistics */
     float *run_var;         /* hidden */
+    /* A model for inference only may hold W1 quantized instead (w1 is NULL
+     * then): row r is the QUANT_BITS-bit signed codes at
+     * w1q + r * sn_quant_row_bytes(), times row_scale[r].  A row of scale
+     * 0 is all zero: it was pruned, or no training text reached it. */
+    unsigned quant_bits;    /* 0, 8 or 4 */
+    uint8_t *w1q;
+    float *row_scale;       /* inputs */
 } sn_network;
+
+/* Bytes of one quantized row: HIDDEN codes of BITS bits, packed. */
+static inline size_t sn_quant_row_bytes(unsigned bits, uint32_t hidden)
+{
+    return bits == 4 ? ((size_t)hidden + 1) / 2 : hidden;
+}
 
 static inline float *sn_net_b1(const sn_network *n) { return n->dense; }
 static inline float *sn_net_gamma(const sn_network *n) { return n->dense + n->hidden; }
@@ -51,6 +64,23 @@ static inline float *sn_net_b2(const sn_network *n)
 int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
                      uint32_t outputs, int batchnorm, sentiment_error *err);
 void sn_network_release(sn_network *net);
+
+/* The same shape for inference only, with W1 quantized to BITS (8 or 4):
+ * codes and row scales are allocated and zero, w1 is NULL. */
+int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
+                               uint32_t outputs, unsigned bits, sentiment_error *err);
+
+/*
+ * Replaces W1 by codes of BITS bits with one scale per row, after setting to
+ * zero the share PRUNE (0 to 1) of rows that matter least.  A row matters by
+ * its length times SCALE[row] (the feature's weight, or 1 when SCALE is
+ * NULL).  Batch normalization must be folded first.
+ */
+int sn_network_quantize(sn_network *net, unsigned bits, double prune,
+                        const float *scale, sentiment_error *err);
+
+/* Row R of W1 as floats into OUT (HIDDEN values), quantized or not. */
+void sn_network_w1_row(const sn_network *net, uint32_t r, float *out);
 
 /* Random weights: W1 normal with deviation W1_SCALE, W2 Glorot-uniform. */
 void sn_network_randomize(sn_network *net, uint64_t *rng, float w1_scale);

@@ -31,6 +31,8 @@ struct sentiment_trainer {
     double learning_rate, validation, init_scale, bn_epsilon, dropout, weight_decay;
     int batchnorm, nb_scaling, sgd, linear_decay;
     uint64_t seed;
+    unsigned quantize;      /* 0, 8 or 4 bits */
+    double prune;
 
     /* examples: text i is text[offset[i] .. offset[i+1]) */
     char *text;
@@ -310,6 +312,16 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             t->batchnorm = (int)u;
         else
             t->nb_scaling = (int)u;
+    } else if (strcmp(name, "quantize") == 0) {
+        if (parse_uint(value, 0, 8, &u) < 0 || (u != 0 && u != 8 && u != 4))
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "quantize: '%s' is not 0, 8 or 4 (bits)", value);
+        t->quantize = (unsigned)u;
+    } else if (strcmp(name, "prune") == 0) {
+        if (parse_real(value, 0, 0.99, &d) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "prune: '%s' is not a fraction from 0 to 0.99", value);
+        t->prune = d;
     } else if (strcmp(name, "seed") == 0) {
         if (parse_uint(value, 0, UINT64_MAX, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID,
@@ -1025,6 +1037,17 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     for (size_t i = 0; i < r.best.inputs; i++)
         if (!r.seen[i])
             memset(r.best.w1 + i * r.best.hidden, 0, r.best.hidden * sizeof(float));
+    if (t->quantize != 0 || t->prune > 0) {
+        /* Pruning alone still stores the rows kept in 8 bits: a float file
+         * has no way to leave rows out. */
+        rc = sn_network_quantize(&r.best, t->quantize ? t->quantize : 8, t->prune,
+                                 model->scale, err);
+        if (rc != SENTIMENT_OK)
+            goto out;
+        if (model->scale != NULL)
+            model->scale_step = sn_scale_quantize(
+                model->scale, (size_t)1 << model->vectorizer.bucket_bits);
+    }
     model->net = r.best;
     memset(&r.best, 0, sizeof r.best);
     *out = model;

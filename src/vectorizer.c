@@ -326,3 +326,18 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
     sn_features_finish(f, scale, s->normalize != 0);
     return SENTIMENT_OK;
 }
+
+float sn_scale_quantize(float *scale, size_t n)
+{
+    float max = 0, step;
+
+    for (size_t i = 0; i < n; i++)
+        if (scale[i] > max)
+            max = scale[i];
+    step = max / 255;
+    if (!(step > 0))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        scale[i] = (float)lroundf(scale[i] / step) * step;
+    return step;
+}

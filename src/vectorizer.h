@@ -67,4 +67,11 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
  * vector to unit length when NORMALIZE is set. */
 void sn_features_finish(sn_features *f, const float *scale, int normalize);
 
+/*
+ * Feature scales in 8 bits, as a quantized model file stores them: rounds
+ * each of the N scales (all >= 0) to a whole multiple of one step, from 0
+ * to 255 steps, and returns the step (0 when every scale is 0).
+ */
+float sn_scale_quantize(float *scale, size_t n);
+
 #endif

@@ -56,6 +56,10 @@ static void usage(void)
 "      --weight-decay=D      decoupled weight decay (default 0)\n"
 "      --init-scale=S        deviation of the first layer's initial weights\n"
 "                            (default 0.01)\n"
+"      --quantize=BITS       store the first layer in 8 or 4 bits a weight\n"
+"                            (default 0: 32-bit floats)\n"
+"      --prune=F             drop this share of the first layer's rows, those\n"
+"                            that weigh least (default 0)\n"
 "      --set NAME=VALUE      any training option of libsentiment(3) by name\n"
 "      --seed=N              seed for shuffling and initialization (default 1)\n"
 "      --threads=N           threads to train with (default: one per core);\n"
@@ -191,7 +195,7 @@ int main(int argc, char **argv)
            OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
            OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
            OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_THREADS, OPT_DROPOUT, OPT_WEIGHT_DECAY,
-           OPT_LR_SCHEDULE };
+           OPT_LR_SCHEDULE, OPT_QUANTIZE, OPT_PRUNE };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -224,6 +228,8 @@ int main(int argc, char **argv)
         {"dropout", required_argument, NULL, OPT_DROPOUT},
         {"lr-schedule", required_argument, NULL, OPT_LR_SCHEDULE},
         {"weight-decay", required_argument, NULL, OPT_WEIGHT_DECAY},
+        {"quantize", required_argument, NULL, OPT_QUANTIZE},
+        {"prune", required_argument, NULL, OPT_PRUNE},
         {"log", required_argument, NULL, OPT_LOG},
         {"plot", required_argument, NULL, OPT_PLOT},
         {"quiet", no_argument, NULL, 'q'},
@@ -284,6 +290,8 @@ int main(int argc, char **argv)
         case OPT_DROPOUT: name = "dropout"; break;
         case OPT_LR_SCHEDULE: name = "lr-schedule"; break;
         case OPT_WEIGHT_DECAY: name = "weight-decay"; break;
+        case OPT_QUANTIZE: name = "quantize"; break;
+        case OPT_PRUNE: name = "prune"; break;
         case OPT_LOG: log_path = optarg; break;
         case OPT_PLOT: plot_path = optarg; break;
         case OPT_BN_EPSILON: name = "bn-epsilon"; break;
