@@ -40,7 +40,7 @@ extern "C" {
  * (libtool's -version-info in Makefile.am), which follows its own rules.
  */
 #define SENTIMENT_VERSION_MAJOR 0
-#define SENTIMENT_VERSION_MINOR 1
+#define SENTIMENT_VERSION_MINOR 2
 #define SENTIMENT_VERSION_PATCH 0
 #define SENTIMENT_VERSION_NUMBER \
     (SENTIMENT_VERSION_MAJOR * 10000 + SENTIMENT_VERSION_MINOR * 100 + \

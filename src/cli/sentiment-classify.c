@@ -13,14 +13,17 @@
 
 static void usage(void)
 {
-    printf("Usage: %s -m MODEL [OPTION]... [FILE]...\n"
-           "  or:  %s -m MODEL --evaluate CORPUS...\n", cli_program, cli_program);
+    printf("Usage: %s [-m MODEL] [OPTION]... [FILE]...\n"
+           "  or:  %s [-m MODEL] --evaluate CORPUS...\n", cli_program, cli_program);
     fputs(
 "Classify reviews, one per line, from each FILE (standard input when none\n"
 "or '-'; plain or gzip-compressed).  For every input line, in order, print\n"
 "one line LABEL<TAB>PROBABILITY: the most probable label and its probability.\n"
 "\n"
-"  -m, --model=MODEL   the model file to use (from sentiment-train)\n"
+"  -m, --model=MODEL   the model file to use (from sentiment-train); without\n"
+"                      it, the file named by $SENTIMENT_MODEL, or else the\n"
+"                      general English review model built into libsentiment\n"
+"                      (installed as a file too, see below)\n"
 "  -e, --evaluate      read labeled lines (LABEL<TAB>TEXT or __label__LABEL\n"
 "                      TEXT) and print accuracy, per-label precision, recall\n"
 "                      and F1, and the confusion matrix\n"
@@ -31,6 +34,9 @@ static void usage(void)
 "\n"
 "Exit status: 0 success, 1 bad input or runtime error, 2 bad usage.\n"
 "See sentiment-classify(1).\n", stdout);
+    printf("\nDefault model: %s%s\n", sentiment_model_default_path(),
+           getenv("SENTIMENT_MODEL") && *getenv("SENTIMENT_MODEL") ? " ($SENTIMENT_MODEL)" :
+           " (the built-in copy is used)");
 }
 
 /* Prefixes ERR's message with the file and line it is about. */
@@ -280,8 +286,6 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (model_path == NULL)
-        return cli_usage_error("no model given (-m MODEL)");
     if (evaluate && optind >= argc)
         return cli_usage_error("--evaluate needs a labeled CORPUS file");
     files = optind < argc ? argv + optind : stdin_only;

@@ -1,0 +1,37 @@
+#!/bin/sh
+# bench/default-model.sh: checks that models/default.model rebuilds bit for
+# bit from ../shared/corpora (SENTIMENT_SHARED_DIR overrides), then prints
+# its test accuracy on every English corpus next to a model trained with
+# default options on that corpus alone.  Run from the build tree after make.
+set -eu
+
+shared=${SENTIMENT_SHARED_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
+src=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$shared/corpora" ]; then
+    echo "default-model.sh: $shared/corpora not found (set SENTIMENT_SHARED_DIR)" >&2
+    exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+SENTIMENT_SHARED_DIR=$shared SENTIMENT_TRAIN=./sentiment-train \
+    sh "$src/corpora/build-default-model.sh" "$tmp/default.model" 2>/dev/null
+if cmp -s "$tmp/default.model" "$src/models/default.model"; then
+    echo "rebuild: bit for bit the same as models/default.model ($(wc -c <"$tmp/default.model") bytes)"
+else
+    echo "rebuild: DIFFERS from models/default.model"
+fi
+
+accuracy() {
+    ./sentiment-classify -m "$1" --evaluate "$2" | sed -n 's/^accuracy: //p'
+}
+
+printf '| corpus | default model | trained on the corpus alone | difference |\n'
+printf '|---|---:|---:|---:|\n'
+for c in imdb sst2 mr cr amazon-mds; do
+    test_file=$shared/corpora/$c/test.tsv.gz
+    ./sentiment-train -q -o "$tmp/$c.model" "$shared/corpora/$c/train.tsv.gz"
+    d=$(accuracy "$src/models/default.model" "$test_file")
+    own=$(accuracy "$tmp/$c.model" "$test_file")
+    awk -v c="$c" -v d="$d" -v o="$own" 'BEGIN { printf "| %s | %s | %s | %+.4f |\n", c, d, o, d - o }'
+done
