@@ -63,6 +63,11 @@ double sn_rng_normal(uint64_t *state);
 int sn_eval_format(const char *const *labels, size_t L,
                    const unsigned long long *confusion, char **out,
                    sentiment_error *err);
+/* The same with the log loss and the calibration error (left out when
+ * negative). */
+int sn_eval_format_probs(const char *const *labels, size_t L,
+                         const unsigned long long *confusion, double log_loss,
+                         double calibration_error, char **out, sentiment_error *err);
 
 /* Monotonic seconds, for progress reports. */
 double sn_now(void);
