@@ -30,7 +30,9 @@ void *sn_malloc_array(size_t count, size_t size);
 void *sn_realloc_array(void *ptr, size_t count, size_t size);
 void sn_free(void *ptr);
 
-/* Test hook: when non-zero, the allocation with this 1-based number fails. */
+/* Test hook: when non-zero, the allocation with this 1-based number fails;
+ * allocations are only counted while it is non-zero.  Set both from one
+ * thread while no other allocates. */
 extern unsigned long sn_alloc_fail_at;
 extern unsigned long sn_alloc_count;
 
