@@ -247,7 +247,8 @@ int sentiment_explain(sentiment_classifier *c, const char *text, size_t len,
         e->ranked[i].weight = f->value[i] * dot;
         e->ranked[i].position = i;
     }
-    qsort(e->ranked, f->count, sizeof *e->ranked, by_magnitude);
+    if (f->count > 1)
+        qsort(e->ranked, f->count, sizeof *e->ranked, by_magnitude);
 
     n = k < f->count ? k : f->count;
     for (size_t i = 0; i < n; i++) {

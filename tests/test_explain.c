@@ -25,6 +25,9 @@
 
 #define ALL 100000  /* more n-grams than any text here has */
 
+/* A NUL byte inside: its length is not strlen()'s. */
+static const char with_nul[] = "\xff\xfe broken \x00 bytes";
+
 static const char *const texts[] = {
     "I loved this film, the acting was wonderful and the story moving.",
     "Terrible movie. The plot made no sense and the acting was awful.",
@@ -32,14 +35,13 @@ static const char *const texts[] = {
     "sooooo good, really great value",
     "\xE5\xBE\x88\xE5\xA5\xBD\xE7\x9A\x84\xE9\x85\x92\xE5\xBA\x97",
     "",
-    "\xff\xfe broken \x00 bytes",
+    with_nul,
 };
 #define TEXTS (sizeof texts / sizeof texts[0])
 
 static size_t text_len(size_t i)
 {
-    /* The one with a NUL byte is measured by hand. */
-    return i == 6 ? 21 : strlen(texts[i]);
+    return texts[i] == with_nul ? sizeof with_nul - 1 : strlen(texts[i]);
 }
 
 /* Trains on tiny.tsv with its labels replaced, cycling through LABELS

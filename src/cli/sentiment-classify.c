@@ -125,7 +125,7 @@ typedef struct buffer {
 
 static void put(buffer *b, const char *s, size_t len)
 {
-    if (b->failed)
+    if (b->failed || len == 0)
         return;
     if (b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap : 1 << 16;
@@ -315,7 +315,8 @@ typedef struct worker {
 /* Appends LEN bytes to the batch; returns their offset, or -1 on memory. */
 static int add_bytes(batch *b, const char *s, size_t len, size_t *at)
 {
-    if (b->len + len > b->cap) {
+    /* Allocated even for nothing, so that offsets always have a base. */
+    if (b->bytes == NULL || b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap : 1 << 20;
         while (cap < b->len + len) {
             if (cap > SIZE_MAX / 2)
@@ -328,7 +329,8 @@ static int add_bytes(batch *b, const char *s, size_t len, size_t *at)
         b->bytes = p;
         b->cap = cap;
     }
-    memcpy(b->bytes + b->len, s, len);
+    if (len > 0)
+        memcpy(b->bytes + b->len, s, len);
     *at = b->len;
     b->len += len;
     return 0;
