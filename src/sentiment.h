@@ -249,7 +249,10 @@ SENTIMENT_API int sentiment_classify_batch(sentiment_classifier *c,
 typedef struct sentiment_contribution {
     /* The n-gram as the model saw it: normalized tokens joined by spaces,
      * a word in a negation scope written NOT_word, and marker features as
-     * "word [intensified]", "word [capitals]" or "word [elongated]".
+     * "word [intensified]", "word [capitals]" or "word [elongated]" (only
+     * the intensified marker tells a negation scope apart, as in
+     * "NOT_good [intensified]").  Characters of scripts written without
+     * spaces are joined without spaces.
      * NUL-terminated; belongs to the classifier and stays valid until its
      * next call. */
     const char *ngram;
