@@ -20,7 +20,7 @@ static int should_fail(void)
     if (sn_alloc_fail_at == 0)
         return 0;
     ++sn_alloc_count;
-    return sn_alloc_fail_at != 0 && sn_alloc_count == sn_alloc_fail_at;
+    return sn_alloc_count == sn_alloc_fail_at;
 }
 
 void *sn_malloc(size_t size)
