@@ -30,7 +30,9 @@ void *sn_malloc_array(size_t count, size_t size);
 void *sn_realloc_array(void *ptr, size_t count, size_t size);
 void sn_free(void *ptr);
 
-/* Test hook: when non-zero, the allocation with this 1-based number fails. */
+/* Test hook: when non-zero, the allocation with this 1-based number fails;
+ * allocations are only counted while it is non-zero.  Set both from one
+ * thread while no other allocates. */
 extern unsigned long sn_alloc_fail_at;
 extern unsigned long sn_alloc_count;
 
@@ -63,6 +65,11 @@ double sn_rng_normal(uint64_t *state);
 int sn_eval_format(const char *const *labels, size_t L,
                    const unsigned long long *confusion, char **out,
                    sentiment_error *err);
+/* The same with the log loss and the calibration error (left out when
+ * negative). */
+int sn_eval_format_probs(const char *const *labels, size_t L,
+                         const unsigned long long *confusion, double log_loss,
+                         double calibration_error, char **out, sentiment_error *err);
 
 /* Monotonic seconds, for progress reports. */
 double sn_now(void);

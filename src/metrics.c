@@ -1,7 +1,13 @@
 /*
  * metrics.c - how good the predictions were: accuracy, per-label precision,
- * recall and F1, macro-F1, and the confusion matrix.
+ * recall and F1, macro-F1, and the confusion matrix; and, when the
+ * probabilities are given, how far they can be trusted: log loss and
+ * expected calibration error.
+ *
+ * Only sums are kept, never the predictions themselves, so an evaluation
+ * of any size takes the same memory.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,11 +15,24 @@
 #include "internal.h"
 #include "model.h"
 
+#define SN_ECE_BINS 15
+/* The least probability log loss takes, so that one confident mistake
+ * costs much but not infinitely much (as in scikit-learn). */
+#define SN_MIN_PROB 1e-15
+
 struct sentiment_eval {
     const sentiment_model *model;
     size_t labels;
     unsigned long long *confusion; /* [truth * labels + predicted] */
     unsigned long long total;
+    /* Over the predictions recorded with their probabilities: */
+    unsigned long long prob_total;
+    double log_loss_sum;
+    /* Per bin of the top probability: how many fell in it, the sum of their
+     * top probabilities and how many of them were right. */
+    unsigned long long bin_count[SN_ECE_BINS];
+    double bin_confidence[SN_ECE_BINS];
+    unsigned long long bin_right[SN_ECE_BINS];
 };
 
 int sentiment_eval_create(sentiment_eval **out, const sentiment_model *model,
@@ -54,6 +73,64 @@ int sentiment_eval_add(sentiment_eval *e, size_t truth, size_t predicted,
     e->confusion[truth * e->labels + predicted]++;
     e->total++;
     return SENTIMENT_OK;
+}
+
+int sentiment_eval_add_probs(sentiment_eval *e, size_t truth, const float *probs,
+                             sentiment_error *err)
+{
+    size_t best = 0;
+    double p, top;
+    size_t bin;
+
+    if (e == NULL || probs == NULL || truth >= e->labels)
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       probs == NULL ? "no probabilities given" : "label index out of range");
+    /* The first of equal maxima, as sentiment_classify() picks it. */
+    for (size_t k = 1; k < e->labels; k++)
+        if (probs[k] > probs[best])
+            best = k;
+    p = probs[truth];
+    top = probs[best];
+    if (!(p >= 0 && p <= 1) || !(top >= 0 && top <= 1))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "a probability outside 0 to 1");
+    e->confusion[truth * e->labels + best]++;
+    e->total++;
+    e->prob_total++;
+    e->log_loss_sum -= log(p > SN_MIN_PROB ? p : SN_MIN_PROB);
+    /* Bins [0, 1/15), [1/15, 2/15), ... [14/15, 1]: a top probability of
+     * exactly 1 belongs to the last. */
+    bin = (size_t)(top * SN_ECE_BINS);
+    if (bin >= SN_ECE_BINS)
+        bin = SN_ECE_BINS - 1;
+    e->bin_count[bin]++;
+    e->bin_confidence[bin] += top;
+    e->bin_right[bin] += best == truth;
+    return SENTIMENT_OK;
+}
+
+double sentiment_eval_log_loss(const sentiment_eval *e)
+{
+    if (e == NULL || e->prob_total == 0)
+        return -1;
+    return e->log_loss_sum / (double)e->prob_total;
+}
+
+/* The mean over bins, weighed by their share of predictions, of how far
+ * the bin's accuracy is from its mean top probability. */
+double sentiment_eval_calibration_error(const sentiment_eval *e)
+{
+    double ece = 0;
+
+    if (e == NULL || e->prob_total == 0)
+        return -1;
+    for (size_t b = 0; b < SN_ECE_BINS; b++) {
+        double n = (double)e->bin_count[b];
+        if (e->bin_count[b] == 0)
+            continue;
+        ece += n / (double)e->prob_total *
+            fabs((double)e->bin_right[b] / n - e->bin_confidence[b] / n);
+    }
+    return ece;
 }
 
 double sentiment_eval_accuracy(const sentiment_eval *e)
@@ -112,13 +189,21 @@ int sentiment_eval_report(const sentiment_eval *e, char **out, sentiment_error *
 {
     if (e == NULL || out == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no evaluation to report");
-    return sn_eval_format((const char *const *)e->model->labels, e->labels, e->confusion,
-                          out, err);
+    return sn_eval_format_probs((const char *const *)e->model->labels, e->labels,
+                                e->confusion, sentiment_eval_log_loss(e),
+                                sentiment_eval_calibration_error(e), out, err);
 }
 
 int sn_eval_format(const char *const *labels, size_t L,
                    const unsigned long long *confusion, char **out,
                    sentiment_error *err)
+{
+    return sn_eval_format_probs(labels, L, confusion, -1, -1, out, err);
+}
+
+int sn_eval_format_probs(const char *const *labels, size_t L,
+                         const unsigned long long *confusion, double log_loss,
+                         double calibration_error, char **out, sentiment_error *err)
 {
     text t = {0};
     size_t width = 5;
@@ -153,6 +238,11 @@ int sn_eval_format(const char *const *labels, size_t L,
                 actual);
     }
     appendf(&t, "macro-f1: %.4f\n", L ? macro_f1 / (double)L : 0);
+    if (log_loss >= 0)
+        appendf(&t, "log-loss: %.4f\n", log_loss);
+    if (calibration_error >= 0)
+        appendf(&t, "calibration-error: %.4f (expected, %d bins)\n", calibration_error,
+                SN_ECE_BINS);
     appendf(&t, "\nconfusion matrix (rows: true label, columns: predicted)\n");
     appendf(&t, "%-*s", (int)width, "");
     for (size_t k = 0; k < L; k++)

@@ -7,16 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "internal.h"
 #include "model.h"
-
-struct sentiment_classifier {
-    const sentiment_model *model;
-    sn_tokenizer tokenizer;
-    sn_features features;
-    sn_workspace workspace;
-    float *probs;
-};
 
 sentiment_model *sn_model_new(void)
 {
@@ -184,6 +177,7 @@ void sentiment_classifier_free(sentiment_classifier *c)
     sn_tokenizer_release(&c->tokenizer);
     sn_features_release(&c->features);
     sn_workspace_release(&c->workspace);
+    sn_explainer_free(c->explainer);
     sn_free(c->probs);
     sn_free(c);
 }
@@ -218,5 +212,35 @@ int sentiment_classify(sentiment_classifier *c, const char *text, size_t len,
         *label = best;
     if (probs != NULL)
         memcpy(probs, c->probs, m->label_count * sizeof *probs);
+    return SENTIMENT_OK;
+}
+
+/* One text after the other: the network's work is per text anyway, and
+ * this way a batch gives exactly the bits of single calls. */
+int sentiment_classify_batch(sentiment_classifier *c, const char *const *texts,
+                             const size_t *lens, size_t count, size_t *labels,
+                             float *probs, sentiment_error *err)
+{
+    if (c == NULL || (count > 0 && (texts == NULL || lens == NULL)))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no classifier or no texts");
+    for (size_t i = 0; i < count; i++) {
+        const size_t L = c->model->label_count;
+        int rc = sentiment_classify(c, texts[i], lens[i], labels ? &labels[i] : NULL,
+                                    probs ? probs + i * L : NULL, err);
+        if (rc != SENTIMENT_OK) {
+            /* Marks what was not classified, so the caller can tell which
+             * text failed. */
+            if (labels != NULL)
+                for (size_t j = i; j < count; j++)
+                    labels[j] = (size_t)-1;
+            if (err != NULL) {
+                char why[SENTIMENT_ERROR_MESSAGE_SIZE];
+                memcpy(why, err->message, sizeof why);
+                why[sizeof why - 1] = '\0';
+                sn_fail(err, rc, "text %zu: %s", i, why);
+            }
+            return rc;
+        }
+    }
     return SENTIMENT_OK;
 }

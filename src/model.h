@@ -26,6 +26,19 @@ struct sentiment_model {
     int trained_with_batchnorm;
 };
 
+/* The scratch of sentiment_explain(), made on first use (explain.c). */
+typedef struct sn_explainer sn_explainer;
+
+/* Everything one classification writes; one per thread. */
+struct sentiment_classifier {
+    const sentiment_model *model;
+    sn_tokenizer tokenizer;
+    sn_features features;
+    sn_workspace workspace;
+    float *probs;
+    sn_explainer *explainer;    /* NULL until the first explanation */
+};
+
 /* An empty model to be filled by the trainer or the file reader. */
 sentiment_model *sn_model_new(void);
 

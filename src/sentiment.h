@@ -234,7 +234,10 @@ SENTIMENT_API int sentiment_classify(sentiment_classifier *c, const char *text,
  * Classifies COUNT texts: TEXTS[i] of LENS[i] bytes.  LABELS (COUNT
  * entries) and PROBS (COUNT x label count, row by row) are filled as by
  * sentiment_classify(); either may be NULL.  Each text's result is the same
- * as alone: batching only saves calls.
+ * as alone: batching only saves calls.  When a text fails, the call stops
+ * there and returns its error, with "text I: " (I its index) before the
+ * message; the texts before it have their results, and the LABELS of it
+ * and of those after it are set to (size_t)-1.
  */
 SENTIMENT_API int sentiment_classify_batch(sentiment_classifier *c,
                                            const char *const *texts,
@@ -246,7 +249,10 @@ SENTIMENT_API int sentiment_classify_batch(sentiment_classifier *c,
 typedef struct sentiment_contribution {
     /* The n-gram as the model saw it: normalized tokens joined by spaces,
      * a word in a negation scope written NOT_word, and marker features as
-     * "word [intensified]", "word [capitals]" or "word [elongated]".
+     * "word [intensified]", "word [capitals]" or "word [elongated]" (only
+     * the intensified marker tells a negation scope apart, as in
+     * "NOT_good [intensified]").  Characters of scripts written without
+     * spaces are joined without spaces.
      * NUL-terminated; belongs to the classifier and stays valid until its
      * next call. */
     const char *ngram;
@@ -259,9 +265,12 @@ typedef struct sentiment_contribution {
 
 /*
  * Explains how TEXT scores for label index LABEL: writes the at most K
- * n-grams with the largest |weight|, largest first, to OUT[0 .. *COUNT-1].
- * When several n-grams share a hash bucket, the first one in the text
- * names it.  The strings in OUT are valid until the next call on C.
+ * n-grams with the largest |weight|, largest first (equal ones in text
+ * order), to OUT[0 .. *COUNT-1]; *COUNT is less than K when the text has
+ * fewer n-grams.  When several n-grams share a hash bucket, the first one in
+ * the text names it.  The strings in OUT are valid until the next call on C.
+ * OUT may be NULL when K is 0.  SENTIMENT_ERR_INVALID when LABEL is not a
+ * label index of the model.
  */
 SENTIMENT_API int sentiment_explain(sentiment_classifier *c, const char *text,
                                     size_t len, size_t label,

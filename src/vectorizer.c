@@ -7,6 +7,11 @@
  * hashes, in order, so "not good" and "good not" land apart.  A token in a
  * negation scope gets a different hash, so "good" and the "good" of "not
  * good" are different features too.
+ *
+ * To explain a prediction one must know which n-gram gave each feature.
+ * That bookkeeping is written into the one body that also classifies, as a
+ * branch on a pointer that the classifying path passes as a constant NULL:
+ * the compiler removes it there, so classifying pays nothing for it.
  */
 #include <math.h>
 #include <string.h>
@@ -35,6 +40,7 @@ void sn_features_release(sn_features *f)
     sn_free(f->value);
     sn_free(f->slots);
     sn_free(f->seen);
+    sn_free(f->origin);
     sn_features_init(f);
 }
 
@@ -145,10 +151,27 @@ typedef struct builder {
     size_t slot_mask;
 } builder;
 
-/* Counts one occurrence of HASH's bucket. */
-static inline void add(builder *restrict b, uint64_t hash)
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#  define ALWAYS_INLINE inline
+#endif
+
+/* Counts one occurrence of HASH's bucket; when ORIGIN is not NULL, a new
+ * bucket also records that the N-gram ending at token END, of KIND, gave
+ * it. */
+static ALWAYS_INLINE void add(builder *restrict b, uint64_t hash,
+                              sn_feature_origin *restrict origin, size_t end,
+                              unsigned n, unsigned kind)
 {
     uint32_t bucket = (uint32_t)((hash * 0xD6E8FEB86659FD93ULL) >> b->shift);
+    if (origin != NULL) {
+        /* Written at the next free place whether or not the bucket is new:
+         * like the index below, it only counts when it is. */
+        origin[b->count].end = (uint32_t)end;
+        origin[b->count].n = (uint8_t)n;
+        origin[b->count].kind = (uint8_t)kind;
+    }
     if (b->seen != NULL) {
         /* Without a branch: whether the bucket is new is a coin toss the
          * processor cannot predict, so always write, and count it only when
@@ -206,10 +229,14 @@ int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
     return sn_vectorize_scaled(s, NULL, tk, f, err);
 }
 
-int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
-                        const sn_tokenizer *tk, sn_features *f,
-                        sentiment_error *err)
+/* The body of sn_vectorize_scaled() and sn_vectorize_origin(); WITH_ORIGIN
+ * is a constant in each, so each gets its own copy without dead code. */
+static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
+                                   const float *scale, const sn_tokenizer *tk,
+                                   sn_features *f, int with_origin,
+                                   sentiment_error *err)
 {
+    sn_feature_origin *origin = NULL;
     const size_t order = s->ngrams > s->char_ngrams ? s->ngrams : s->char_ngrams;
     uint64_t window[SN_MAX_NGRAMS] = {0};
     size_t run = 0;         /* consecutive character tokens ending here */
@@ -236,6 +263,16 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
     }
     if (reserve(f, most) < 0)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+    if (with_origin) {
+        if (most > f->origin_cap) {
+            sn_feature_origin *p = sn_realloc_array(f->origin, most, sizeof *p);
+            if (p == NULL)
+                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+            f->origin = p;
+            f->origin_cap = most;
+        }
+        origin = f->origin;
+    }
     b.seen = NULL;
     b.slots = NULL;
     b.slot_mask = 0;
@@ -285,9 +322,9 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
             /* The common case, words and bigrams, without the loops. */
             window[1] = combine(window[0], h);
             window[0] = h;
-            add(&b, h);
+            add(&b, h, origin, i, 1, SN_ORIGIN_NGRAM);
             if (i > 0)
-                add(&b, window[1]);
+                add(&b, window[1], origin, i, 2, SN_ORIGIN_NGRAM);
         } else {
             const size_t top = run > 0 ? order : s->ngrams;
             for (size_t k = top - 1; k > 0; k--)
@@ -296,15 +333,15 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
             window[0] = h;
             for (size_t k = 0; k < top && k <= i; k++) {
                 if (k < s->ngrams || (k < s->char_ngrams && k < run))
-                    add(&b, window[k]);
+                    add(&b, window[k], origin, i, (unsigned)k + 1, SN_ORIGIN_NGRAM);
             }
         }
         if (t->flags & SN_TOKEN_INTENSIFIED)
-            add(&b, combine(h, SALT_INTENSIFIED));
+            add(&b, combine(h, SALT_INTENSIFIED), origin, i, 1, SN_ORIGIN_INTENSIFIED);
         if (t->flags & SN_TOKEN_ALLCAPS)
-            add(&b, combine(plain, SALT_ALLCAPS));
+            add(&b, combine(plain, SALT_ALLCAPS), origin, i, 1, SN_ORIGIN_ALLCAPS);
         if (t->flags & SN_TOKEN_ELONGATED)
-            add(&b, combine(plain, SALT_ELONGATED));
+            add(&b, combine(plain, SALT_ELONGATED), origin, i, 1, SN_ORIGIN_ELONGATED);
     }
 
     f->count = b.count;
@@ -325,6 +362,20 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
     /* Binary values are 1 already. */
     sn_features_finish(f, scale, s->normalize != 0);
     return SENTIMENT_OK;
+}
+
+int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
+                        const sn_tokenizer *tk, sn_features *f,
+                        sentiment_error *err)
+{
+    return vectorize(s, scale, tk, f, 0, err);
+}
+
+int sn_vectorize_origin(const sn_vectorizer_settings *s, const float *scale,
+                        const sn_tokenizer *tk, sn_features *f,
+                        sentiment_error *err)
+{
+    return vectorize(s, scale, tk, f, 1, err);
 }
 
 float sn_scale_quantize(float *scale, size_t n)

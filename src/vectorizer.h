@@ -28,10 +28,30 @@ typedef struct sn_vectorizer_settings {
     uint64_t seed;         /* hash seed */
 } sn_vectorizer_settings;
 
+/* Which kind of feature an origin record is about. */
+enum sn_origin_kind {
+    SN_ORIGIN_NGRAM = 0,        /* a word or character n-gram */
+    SN_ORIGIN_INTENSIFIED = 1,  /* the marker of a word after an intensifier */
+    SN_ORIGIN_ALLCAPS = 2,      /* the marker of a word in capitals */
+    SN_ORIGIN_ELONGATED = 3     /* the marker of an elongated word */
+};
+
+/* Where a feature came from, for explaining a prediction: the n-gram of
+ * tokens END - N + 1 .. END of the tokenizer that was vectorized (N is 1
+ * for markers, which are about token END alone). */
+typedef struct sn_feature_origin {
+    uint32_t end;
+    uint8_t n;
+    uint8_t kind;               /* enum sn_origin_kind */
+} sn_feature_origin;
+
 /* A sparse vector; each index appears once, in order of first occurrence. */
 typedef struct sn_features {
     uint32_t *index;
     float *value;
+    sn_feature_origin *origin; /* per feature, filled by sn_vectorize_origin()
+                                * only; the first n-gram of a bucket */
+    size_t origin_cap;
     size_t count, cap;
     uint64_t *slots;       /* scratch for counts: open-addressing set */
     uint64_t *seen;        /* scratch for binary weights: a bit per bucket,
@@ -60,6 +80,13 @@ int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
 /* The same, with each feature's value multiplied by SCALE[index] (when
  * SCALE is not NULL) before the vector is scaled to unit length. */
 int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
+                        const sn_tokenizer *tk, sn_features *f,
+                        sentiment_error *err);
+
+/* The same as sn_vectorize_scaled(), and also records in F->origin which
+ * n-gram gave each feature.  Slower; meant for explaining, not for
+ * classifying. */
+int sn_vectorize_origin(const sn_vectorizer_settings *s, const float *scale,
                         const sn_tokenizer *tk, sn_features *f,
                         sentiment_error *err);
 

@@ -12,7 +12,15 @@ expect_exit 2 "train with an unknown option" $RUN "$TRAIN" --frobnicate -o "$WOR
 expect_exit 2 "buckets not a power of two" $RUN "$TRAIN" --buckets 1000 -o "$WORK/m" "$DATA/tiny.tsv"
 expect_grep "power of two" "$WORK/err" "the message says why"
 expect_exit 2 "epochs not a number" $RUN "$TRAIN" --epochs many -o "$WORK/m" "$DATA/tiny.tsv"
-expect_exit 2 "classify without a model" $RUN "$CLASSIFY" "$DATA/tiny.tsv"
+# Without -m, the default model: the file $SENTIMENT_MODEL names, or the
+# built-in one.
+expect_exit 1 "a default model that is missing" \
+    env SENTIMENT_MODEL="$WORK/no-such.model" $RUN "$CLASSIFY" "$DATA/tiny.tsv"
+expect_grep "no-such.model" "$WORK/err" "the message names the file SENTIMENT_MODEL names"
+echo "The food was cold and the waiter was rude." >"$WORK/rude.txt"
+expect_exit 0 "classify with the built-in model" env SENTIMENT_MODEL= $RUN "$CLASSIFY" "$WORK/rude.txt"
+if grep -q "^neg	" "$WORK/out"; then pass "the built-in model calls a rude waiter neg"
+else fail "the built-in model said: $(cat "$WORK/out")"; fi
 expect_exit 2 "evaluate without a corpus" $RUN "$CLASSIFY" -m "$model" --evaluate
 
 expect_exit 1 "missing corpus" $RUN "$TRAIN" -q -o "$WORK/m" "$WORK/no-such.tsv"

@@ -1,5 +1,6 @@
 /*
- * test_metrics.c - sentiment_eval: accuracy and the report for people.
+ * test_metrics.c - sentiment_eval: accuracy, log loss, calibration error
+ * and the report for people.
  *
  * The expected numbers are worked out by hand from small confusion
  * matrices; the report is read back line by line rather than compared
@@ -361,6 +362,133 @@ static void test_eval_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 2);
 }
 
+/* Records TRUTH with the probabilities P0, P1 of a two-label model. */
+static void add_two(sentiment_eval *e, size_t truth, float p0, float p1)
+{
+    const float probs[2] = {p0, p1};
+    sentiment_error err;
+
+    assert_int_equal(sentiment_eval_add_probs(e, truth, probs, &err), SENTIMENT_OK);
+}
+
+/*
+ * Four predictions worked out by hand:
+ *   truth neg, (0.8, 0.2):   right, top 0.8  -> bin 12, -ln 0.8
+ *   truth pos, (0.6, 0.4):   wrong, top 0.6  -> bin 9,  -ln 0.4
+ *   truth pos, (0.1, 0.9):   right, top 0.9  -> bin 13, -ln 0.9
+ *   truth pos, (0.85, 0.15): wrong, top 0.85 -> bin 12, -ln 0.15
+ * Log loss: (0.22314 + 0.91629 + 0.10536 + 1.89712) / 4 = 0.78548.
+ * ECE: bin 12 holds 2 of 4 with accuracy 0.5 and mean top 0.825, bin 9 one
+ * with 0 and 0.6, bin 13 one with 1 and 0.9:
+ *   2/4 * 0.325 + 1/4 * 0.6 + 1/4 * 0.1 = 0.3375.
+ */
+static void add_four_by_hand(sentiment_eval *e)
+{
+    add_two(e, 0, 0.8f, 0.2f);
+    add_two(e, 1, 0.6f, 0.4f);
+    add_two(e, 1, 0.1f, 0.9f);
+    add_two(e, 1, 0.85f, 0.15f);
+}
+
+static void test_eval_log_loss_is_the_mean_negative_log_of_the_true_label(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    double expected = -(log(0.8) + log(0.4) + log(0.9) + log(0.15)) / 4;
+
+    (void)state;
+    assert_true(sentiment_eval_log_loss(e) == -1); /* none recorded yet */
+    add_four_by_hand(e);
+    assert_true(fabs(sentiment_eval_log_loss(e) - expected) < 1e-6);
+    assert_true(fabs(sentiment_eval_log_loss(e) - 0.78548) < 1e-5);
+    /* The most probable label is the prediction: two of four right. */
+    assert_true(fabs(sentiment_eval_accuracy(e) - 0.5) < 1e-12);
+    sentiment_eval_free(e);
+    assert_true(sentiment_eval_log_loss(NULL) == -1);
+}
+
+static void test_eval_log_loss_clamps_a_zero_probability(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+
+    (void)state;
+    add_two(e, 0, 0.0f, 1.0f);
+    /* -ln(1e-15), not infinity. */
+    assert_true(fabs(sentiment_eval_log_loss(e) - 34.538776) < 1e-5);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_calibration_error_weighs_each_bin_by_its_share(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+
+    (void)state;
+    assert_true(sentiment_eval_calibration_error(e) == -1);
+    add_four_by_hand(e);
+    assert_true(fabs(sentiment_eval_calibration_error(e) - 0.3375) < 1e-6);
+    sentiment_eval_free(e);
+    assert_true(sentiment_eval_calibration_error(NULL) == -1);
+}
+
+static void test_eval_calibration_puts_certainty_in_the_last_bin(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+
+    (void)state;
+    /* Sure and right: perfectly calibrated, even at the edge p = 1. */
+    add_two(e, 0, 1.0f, 0.0f);
+    add_two(e, 1, 0.0f, 1.0f);
+    assert_true(fabs(sentiment_eval_calibration_error(e)) < 1e-12);
+    /* A tie goes to the first label, as in sentiment_classify(): wrong at
+     * 0.5 adds 1/3 * 0.5. */
+    add_two(e, 1, 0.5f, 0.5f);
+    assert_true(fabs(sentiment_eval_calibration_error(e) - 0.5 / 3) < 1e-6);
+    assert_true(fabs(sentiment_eval_accuracy(e) - 2.0 / 3) < 1e-12);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_report_adds_log_loss_and_calibration_with_probabilities(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    char *text;
+
+    (void)state;
+    add_many(e, 0, 0, 1);
+    text = report(e);
+    assert_null(strstr(text, "log-loss"));
+    assert_null(strstr(text, "calibration-error"));
+    free(text);
+    sentiment_eval_free(e);
+
+    e = new_eval(two);
+    add_four_by_hand(e);
+    text = report(e);
+    assert_true(fabs(value_after(text, "log-loss:") - 0.7855) < 5e-5);
+    assert_true(fabs(value_after(text, "calibration-error:") - 0.3375) < 5e-5);
+    assert_non_null(strstr(text, "examples: 4"));
+    /* pos predicted once, rightly; found once in three. */
+    expect_row(text, "pos", 1.0, 1.0 / 3.0, 3);
+    free(text);
+    sentiment_eval_free(e);
+}
+
+static void test_eval_add_probs_rejects_bad_arguments(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    const float ok[2] = {0.5f, 0.5f}, bad[2] = {NAN, 0.5f}, over[2] = {1.5f, -0.5f};
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_eval_add_probs(e, 0, NULL, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add_probs(e, 2, ok, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add_probs(NULL, 0, ok, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add_probs(e, 0, bad, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_eval_add_probs(e, 0, over, &err), SENTIMENT_ERR_INVALID);
+    /* Nothing was counted. */
+    assert_true(sentiment_eval_log_loss(e) == -1);
+    assert_true(sentiment_eval_accuracy(e) == 0);
+    sentiment_eval_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +501,12 @@ int main(void)
         cmocka_unit_test(test_eval_add_rejects_label_indices_out_of_range),
         cmocka_unit_test(test_eval_agrees_with_classifying_the_corpus),
         cmocka_unit_test(test_eval_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_eval_log_loss_is_the_mean_negative_log_of_the_true_label),
+        cmocka_unit_test(test_eval_log_loss_clamps_a_zero_probability),
+        cmocka_unit_test(test_eval_calibration_error_weighs_each_bin_by_its_share),
+        cmocka_unit_test(test_eval_calibration_puts_certainty_in_the_last_bin),
+        cmocka_unit_test(test_eval_report_adds_log_loss_and_calibration_with_probabilities),
+        cmocka_unit_test(test_eval_add_probs_rejects_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -371,7 +371,6 @@ static void test_model_load_names_a_missing_file(void **state)
     assert_int_equal(sentiment_model_load(&m, tu_tmpdir(), &err), SENTIMENT_ERR_IO);
     assert_non_null(strstr(err.message, tu_tmpdir()));
     assert_int_equal(sentiment_model_load(NULL, path, &err), SENTIMENT_ERR_INVALID);
-    assert_int_equal(sentiment_model_load(&m, NULL, &err), SENTIMENT_ERR_INVALID);
     assert_int_equal(sentiment_model_load_buffer(&m, NULL, 10, &err), SENTIMENT_ERR_INVALID);
 }
 
@@ -937,9 +936,9 @@ static void test_model_load_rejects_damaged_headers(void **state)
 
     /* A newer format version, with a correct header checksum. */
     memcpy(copy, file, size);
-    put32(copy + 8, 2);
+    put32(copy + 8, 3);
     seal_header(copy);
-    expect_load_error(copy, size, SENTIMENT_ERR_VERSION, "version 2");
+    expect_load_error(copy, size, SENTIMENT_ERR_VERSION, "version 3");
 
     memcpy(copy, file, size);
     put32(copy + 12, 1);

@@ -674,6 +674,101 @@ static void test_vectorizer_fails_cleanly_when_memory_runs_out(void **state)
     sn_tokenizer_release(&tk);
 }
 
+/* Explaining must see the vector that classifying sees, bit for bit, under
+ * every weighting, scale and n-gram order. */
+static void test_vectorizer_with_origins_makes_the_same_vector(void **state)
+{
+    static const char *const samples[] = {
+        "I did not like it at all, it was VERY boring and sooo long",
+        "\xE5\xBE\x88\xE5\xA5\xBD\xE7\x9A\x84\xE9\x85\x92\xE5\xBA\x97 good good good",
+        "", "a", "not not not"};
+    float scale[1 << 12];
+    sn_tokenizer tk;
+    sn_tokenizer_settings ts;
+    sn_features plain, traced;
+    sentiment_error err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof scale / sizeof scale[0]; i++)
+        scale[i] = 0.5f + (float)(i % 7);
+    sn_tokenizer_init(&tk);
+    sn_tokenizer_settings_default(&ts);
+    sn_features_init(&plain);
+    sn_features_init(&traced);
+    for (uint32_t weighting = 0; weighting < 2; weighting++)
+        for (uint32_t ngrams = 1; ngrams <= SN_MAX_NGRAMS; ngrams++)
+            for (size_t t = 0; t < sizeof samples / sizeof samples[0]; t++)
+                for (int scaled = 0; scaled < 2; scaled++) {
+                    sn_vectorizer_settings s = settings(12, ngrams, 3);
+                    const float *sc = scaled ? scale : NULL;
+                    s.weighting = weighting;
+                    assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, samples[t],
+                                                 strlen(samples[t]), &err), SENTIMENT_OK);
+                    assert_int_equal(sn_vectorize_scaled(&s, sc, &tk, &plain, &err),
+                                     SENTIMENT_OK);
+                    assert_int_equal(sn_vectorize_origin(&s, sc, &tk, &traced, &err),
+                                     SENTIMENT_OK);
+                    assert_int_equal(plain.count, traced.count);
+                    assert_memory_equal(plain.index, traced.index,
+                                        plain.count * sizeof *plain.index);
+                    assert_memory_equal(plain.value, traced.value,
+                                        plain.count * sizeof *plain.value);
+                    for (size_t i = 0; i < traced.count; i++) {
+                        const sn_feature_origin *o = &traced.origin[i];
+                        assert_true(o->end < tk.count);
+                        assert_true(o->n >= 1 && o->n <= o->end + 1);
+                        assert_true(o->kind <= SN_ORIGIN_ELONGATED);
+                    }
+                }
+    sn_features_release(&plain);
+    sn_features_release(&traced);
+    sn_tokenizer_release(&tk);
+}
+
+/* "good bad" with bigrams: good, bad, then "good bad" ending at token 1;
+ * "VERY" adds a capitals marker and makes "good" intensified. */
+static void test_vectorizer_records_which_ngram_gave_each_feature(void **state)
+{
+    sn_vectorizer_settings s = settings(20, 2, 1);
+    sn_tokenizer tk;
+    sn_tokenizer_settings ts;
+    sn_features f;
+    sentiment_error err;
+    int intensified = 0, capitals = 0;
+
+    (void)state;
+    sn_tokenizer_init(&tk);
+    sn_tokenizer_settings_default(&ts);
+    sn_features_init(&f);
+    assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, "good bad", 8, &err), SENTIMENT_OK);
+    assert_int_equal(sn_vectorize_origin(&s, NULL, &tk, &f, &err), SENTIMENT_OK);
+    assert_int_equal(f.count, 3);
+    assert_int_equal(f.origin[0].end, 0);
+    assert_int_equal(f.origin[0].n, 1);
+    assert_int_equal(f.origin[1].end, 1);
+    assert_int_equal(f.origin[1].n, 1);
+    assert_int_equal(f.origin[2].end, 1);
+    assert_int_equal(f.origin[2].n, 2);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(f.origin[i].kind, SN_ORIGIN_NGRAM);
+
+    assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, "VERY good", 9, &err), SENTIMENT_OK);
+    assert_int_equal(sn_vectorize_origin(&s, NULL, &tk, &f, &err), SENTIMENT_OK);
+    for (size_t i = 0; i < f.count; i++) {
+        if (f.origin[i].kind == SN_ORIGIN_INTENSIFIED) {
+            intensified++;
+            assert_int_equal(f.origin[i].end, 1);
+        } else if (f.origin[i].kind == SN_ORIGIN_ALLCAPS) {
+            capitals++;
+            assert_int_equal(f.origin[i].end, 0);
+        }
+    }
+    assert_int_equal(intensified, 1);
+    assert_int_equal(capitals, 1);
+    sn_features_release(&f);
+    sn_tokenizer_release(&tk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -699,6 +794,8 @@ int main(void)
         cmocka_unit_test(test_hash_differs_for_different_lengths),
         cmocka_unit_test(test_hash_depends_on_seed_and_every_byte),
         cmocka_unit_test(test_vectorizer_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_vectorizer_with_origins_makes_the_same_vector),
+        cmocka_unit_test(test_vectorizer_records_which_ngram_gave_each_feature),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
