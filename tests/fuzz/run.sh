@@ -38,14 +38,17 @@ done
     $sources "$dir/lexicon-data.c" "$top/tests/fuzz/common.c" "$src" \
     -o "$dir/fuzz_$target" $(pkg-config --libs libutf8proc zlib) -lm -pthread
 
+# Every input that once failed goes in again; a target may have none yet.
+regressions="$top/tests/fuzz/regressions/$target"
+[ -d "$regressions" ] || regressions=
+
 cd "$dir"
 echo "run.sh: fuzzing $target for $seconds s in $dir"
 start=$(date +%s)
 status=0
 "./fuzz_$target" -max_total_time="$seconds" -timeout=10 -jobs=1 -workers=1 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts-$target/" "$@" \
-    "corpus-$target" "$top/tests/fuzz/seeds/$target" \
-    "$top/tests/fuzz/regressions/$target" || status=$?
+    "corpus-$target" "$top/tests/fuzz/seeds/$target" $regressions || status=$?
 end=$(date +%s)
 # With -jobs the output is in fuzz-0.log.
 [ -f fuzz-0.log ] && mv fuzz-0.log "log-$target-$start.txt"
