@@ -24,6 +24,10 @@ static void usage(void)
 "  -e, --evaluate      read labeled lines (LABEL<TAB>TEXT or __label__LABEL\n"
 "                      TEXT) and print accuracy, per-label precision, recall\n"
 "                      and F1, and the confusion matrix\n"
+"      --bad-lines=WHAT  with --evaluate, at a line without a label or with\n"
+"                      a label the model does not know: stop (default)\n"
+"                      with its file and line, or skip it and say how many\n"
+"                      were skipped\n"
 "  -t, --threads=N     classify with N threads (default: one per core);\n"
 "                      the output is the same, in input order\n"
 "  -h, --help          show this help and exit\n"
@@ -155,6 +159,9 @@ typedef struct job {
     worker *workers;
     unsigned nthreads;
     batch *b;
+    int skip_bad_lines;             /* --bad-lines skip */
+    unsigned long skipped;
+    char first_skipped[SENTIMENT_ERROR_MESSAGE_SIZE];
 } job;
 
 /* Classifies the batch and writes or counts its results, then empties it. */
@@ -199,17 +206,21 @@ static int run_file(job *j, const char *path, sentiment_error *err)
             if (len == 0)
                 continue;
             rc = sentiment_parse_example(line, len, &ex, err);
-            if (rc != SENTIMENT_OK) {
-                at_line(err, rc, path, number);
-                break;
-            }
-            truth = sentiment_model_find_label(j->model, ex.label, ex.label_len);
-            if (truth < 0) {
+            if (rc == SENTIMENT_OK &&
+                (truth = sentiment_model_find_label(j->model, ex.label, ex.label_len)) < 0) {
                 snprintf(err->message, sizeof err->message,
                          "label '%.*s' is not one of the model's", (int)ex.label_len,
                          ex.label);
-                rc = at_line(err, SENTIMENT_ERR_FORMAT, path, number);
-                break;
+                rc = SENTIMENT_ERR_FORMAT;
+            }
+            if (rc != SENTIMENT_OK) {
+                at_line(err, rc, path, number);
+                if (rc != SENTIMENT_ERR_FORMAT || !j->skip_bad_lines)
+                    break;
+                if (j->skipped++ == 0)
+                    memcpy(j->first_skipped, err->message, sizeof j->first_skipped);
+                rc = SENTIMENT_OK;
+                continue;
             }
             text = ex.text;
             text_len = ex.text_len;
@@ -237,6 +248,7 @@ int main(int argc, char **argv)
         {"model", required_argument, NULL, 'm'},
         {"evaluate", no_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 't'},
+        {"bad-lines", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}
@@ -244,7 +256,7 @@ int main(int argc, char **argv)
     static char *const stdin_only[] = {"-", NULL};
     const char *model_path = NULL;
     char *const *files;
-    int evaluate = 0, c, nfiles, status = EXIT_OK;
+    int evaluate = 0, skip_bad_lines = 0, c, nfiles, status = EXIT_OK;
     sentiment_model *model = NULL;
     sentiment_eval *eval = NULL;
     sentiment_error err;
@@ -260,6 +272,12 @@ int main(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'e': evaluate = 1; break;
+        case 'B':
+            if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
+                return cli_usage_error("--bad-lines: '%s' is neither 'stop' nor 'skip'",
+                                       optarg);
+            skip_bad_lines = optarg[1] == 'k';
+            break;
         case 't': {
             char *end;
             unsigned long n = strtoul(optarg, &end, 10);
@@ -320,12 +338,17 @@ int main(int argc, char **argv)
     j.workers = workers;
     j.nthreads = nthreads;
     j.b = b;
+    j.skip_bad_lines = skip_bad_lines;
+    j.skipped = 0;
     for (int i = 0; i < nfiles; i++) {
         if (run_file(&j, files[i], &err) != SENTIMENT_OK) {
             status = cli_library_error(&err);
             goto out;
         }
     }
+    if (j.skipped > 0)
+        fprintf(stderr, "%s: skipped %lu bad line%s, the first at %s\n", cli_program,
+                j.skipped, j.skipped == 1 ? "" : "s", j.first_skipped);
     if (evaluate) {
         char *report;
         if (sentiment_eval_report(eval, &report, &err) != SENTIMENT_OK) {
