@@ -182,6 +182,17 @@ static int flush(job *j, const char *path, sentiment_error *err)
     return rc;
 }
 
+/* With --bad-lines skip, counts a line that ERR says is bad (no label, or
+ * one the model does not have) and returns 1; otherwise returns 0. */
+static int skip_bad_line(job *j, const sentiment_error *err)
+{
+    if (!j->skip_bad_lines || err->code != SENTIMENT_ERR_FORMAT)
+        return 0;
+    if (j->skipped++ == 0)
+        memcpy(j->first_skipped, err->message, sizeof j->first_skipped);
+    return 1;
+}
+
 /* Classifies every line of PATH, or with --evaluate every labeled line
  * (blank lines are skipped there). */
 static int run_file(job *j, const char *path, sentiment_error *err)
@@ -206,21 +217,21 @@ static int run_file(job *j, const char *path, sentiment_error *err)
             if (len == 0)
                 continue;
             rc = sentiment_parse_example(line, len, &ex, err);
-            if (rc == SENTIMENT_OK &&
-                (truth = sentiment_model_find_label(j->model, ex.label, ex.label_len)) < 0) {
+            if (rc != SENTIMENT_OK) {
+                at_line(err, rc, path, number);
+                if (skip_bad_line(j, err))
+                    continue;
+                break;
+            }
+            truth = sentiment_model_find_label(j->model, ex.label, ex.label_len);
+            if (truth < 0) {
                 snprintf(err->message, sizeof err->message,
                          "label '%.*s' is not one of the model's", (int)ex.label_len,
                          ex.label);
-                rc = SENTIMENT_ERR_FORMAT;
-            }
-            if (rc != SENTIMENT_OK) {
-                at_line(err, rc, path, number);
-                if (rc != SENTIMENT_ERR_FORMAT || !j->skip_bad_lines)
-                    break;
-                if (j->skipped++ == 0)
-                    memcpy(j->first_skipped, err->message, sizeof j->first_skipped);
-                rc = SENTIMENT_OK;
-                continue;
+                rc = at_line(err, SENTIMENT_ERR_FORMAT, path, number);
+                if (skip_bad_line(j, err))
+                    continue;
+                break;
             }
             text = ex.text;
             text_len = ex.text_len;
@@ -276,7 +287,7 @@ int main(int argc, char **argv)
             if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
                 return cli_usage_error("--bad-lines: '%s' is neither 'stop' nor 'skip'",
                                        optarg);
-            skip_bad_lines = optarg[1] == 'k';
+            skip_bad_lines = strcmp(optarg, "skip") == 0;
             break;
         case 't': {
             char *end;
