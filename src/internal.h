@@ -36,6 +36,11 @@ void sn_free(void *ptr);
 extern unsigned long sn_alloc_fail_at;
 extern unsigned long sn_alloc_count;
 
+/* Test hook: when non-zero, sentiment_model_save() kills its own process
+ * with SIGKILL once it has written this many bytes of the file, as a crash
+ * or a power cut in the middle of a save would. */
+extern unsigned long sn_save_kill_after;
+
 /* splitmix64: small, fast, and the same sequence on every machine, so that a
  * seed reproduces training bit for bit. */
 static inline uint64_t sn_rng_next(uint64_t *state)

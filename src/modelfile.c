@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,10 +281,16 @@ static int build_payload(const sentiment_model *m, buffer *b)
     return b->failed ? -1 : 0;
 }
 
+unsigned long sn_save_kill_after;
+static unsigned long save_written; /* by this save, for sn_save_kill_after */
+
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
+        size_t chunk = n;
+        if (sn_save_kill_after != 0 && chunk > sn_save_kill_after - save_written)
+            chunk = sn_save_kill_after - save_written;
+        ssize_t w = write(fd, p, chunk);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -291,6 +298,8 @@ static int write_all(int fd, const unsigned char *p, size_t n)
         }
         p += w;
         n -= (size_t)w;
+        if (sn_save_kill_after != 0 && (save_written += (size_t)w) >= sn_save_kill_after)
+            raise(SIGKILL);
     }
     return 0;
 }
@@ -347,6 +356,8 @@ int sentiment_model_save(const sentiment_model *model, const char *path,
         goto out;
     }
     created = 1;
+    if (sn_save_kill_after != 0)
+        save_written = 0;
     if (write_all(fd, header, sizeof header) < 0 ||
         write_all(fd, packed, packed_len) < 0 || fsync(fd) < 0) {
         rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));

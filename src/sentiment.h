@@ -327,6 +327,10 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   prune          share of the first layer's rows, 0 to 0.99, with the
  *                  least weight to drop from the model (default 0); their
  *                  n-grams then count for nothing
+ *   bad-lines      what sentiment_trainer_add_file() does with a malformed
+ *                  line (no label, an empty or invalid label): "stop"
+ *                  (default) fails the call naming file and line, "skip"
+ *                  skips and counts it (sentiment_trainer_skipped_lines())
  *
  * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value.
  */
@@ -410,6 +414,17 @@ SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
  */
 SENTIMENT_API int sentiment_trainer_report(const sentiment_trainer *t, char **out,
                                            sentiment_error *err);
+
+/*
+ * With the option "bad-lines" set to "skip": the number of malformed corpus
+ * lines that sentiment_trainer_add_file() and
+ * sentiment_trainer_add_validation_file() have skipped so far (0 when none,
+ * and always 0 with "stop"), and what was wrong with the first of them as
+ * "FILE:LINE: why", or NULL when none was skipped.  The string belongs to
+ * the trainer and lives as long as it.
+ */
+SENTIMENT_API size_t sentiment_trainer_skipped_lines(const sentiment_trainer *t);
+SENTIMENT_API const char *sentiment_trainer_first_skipped_line(const sentiment_trainer *t);
 
 /* ------------------------------------------------------------------------
  * Evaluation

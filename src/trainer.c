@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,11 @@ struct sentiment_trainer {
 
     sentiment_progress_fn progress;
     void *user;
+
+    /* "bad-lines": stop at a malformed corpus line, or skip and count it */
+    int skip_bad_lines;
+    size_t skipped;
+    char *first_skipped;    /* "FILE:LINE: why", for the first line skipped */
 };
 
 int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
@@ -107,6 +113,7 @@ void sentiment_trainer_free(sentiment_trainer *t)
     sn_free(t->held_out);
     sn_free(t->confusion);
     sn_free(t->report_labels);
+    sn_free(t->first_skipped);
     sn_lexicon_release(&t->lexicon);
     sn_free(t);
 }
@@ -252,6 +259,14 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "learning-rate: '%s' is not a number from 1e-9 to 100", value);
         t->learning_rate = d;
+    } else if (strcmp(name, "bad-lines") == 0) {
+        if (strcmp(value, "stop") == 0)
+            t->skip_bad_lines = 0;
+        else if (strcmp(value, "skip") == 0)
+            t->skip_bad_lines = 1;
+        else
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "bad-lines: '%s' is neither 'stop' nor 'skip'", value);
     } else if (strcmp(name, "optimizer") == 0) {
         if (strcmp(value, "adam") == 0)
             t->sgd = 0;
@@ -464,6 +479,22 @@ int sentiment_trainer_add_validation(sentiment_trainer *t, const char *label,
     return rc;
 }
 
+/* Counts a malformed line skipped under "bad-lines skip", keeping what was
+ * wrong with the first one. */
+static int skip_line(sentiment_trainer *t, const char *path, unsigned long line,
+                     const char *why, sentiment_error *err)
+{
+    if (t->first_skipped == NULL) {
+        int n = snprintf(NULL, 0, "%s:%lu: %s", path, line, why);
+        t->first_skipped = n < 0 ? NULL : sn_malloc((size_t)n + 1);
+        if (t->first_skipped == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s:%lu: out of memory", path, line);
+        snprintf(t->first_skipped, (size_t)n + 1, "%s:%lu: %s", path, line, why);
+    }
+    t->skipped++;
+    return SENTIMENT_OK;
+}
+
 static int add_file(sentiment_trainer *t, const char *path, int held_out,
                     sentiment_error *err)
 {
@@ -489,6 +520,14 @@ static int add_file(sentiment_trainer *t, const char *path, int held_out,
                                                              ex.text, ex.text_len, &detail)
                           : sentiment_trainer_add(t, ex.label, ex.label_len, ex.text,
                                                   ex.text_len, &detail);
+        if ((rc == SENTIMENT_ERR_FORMAT || rc == SENTIMENT_ERR_INVALID) &&
+            t->skip_bad_lines) {
+            rc = skip_line(t, path, sentiment_reader_line_number(r), detail.message,
+                           err);
+            if (rc != SENTIMENT_OK)
+                break;
+            continue;
+        }
         if (rc != SENTIMENT_OK) {
             sn_fail(err, rc, "%s:%lu: %s", path, sentiment_reader_line_number(r),
                     detail.message);
@@ -503,6 +542,16 @@ int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
                                sentiment_error *err)
 {
     return add_file(t, path, 0, err);
+}
+
+size_t sentiment_trainer_skipped_lines(const sentiment_trainer *t)
+{
+    return t ? t->skipped : 0;
+}
+
+const char *sentiment_trainer_first_skipped_line(const sentiment_trainer *t)
+{
+    return t ? t->first_skipped : NULL;
 }
 
 int sentiment_trainer_add_validation_file(sentiment_trainer *t, const char *path,

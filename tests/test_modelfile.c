@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <dirent.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -429,6 +431,83 @@ static void test_model_save_replaces_a_file_without_leaving_temporaries(void **s
     assert_int_equal(sentiment_model_save(NULL, path, &err), SENTIMENT_ERR_INVALID);
     assert_int_equal(sentiment_model_save(trained, NULL, &err), SENTIMENT_ERR_INVALID);
 
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* Saves TRAINED over a copy of SMALL at PATH in a child process that kills
+ * itself with SIGKILL after KILL_AFTER bytes; the old model must survive
+ * whole, and the temporary file must hold exactly the bytes written. */
+static void expect_old_model_after_kill(const char *dir, const char *path,
+                                        unsigned long kill_after)
+{
+    unsigned char *before, *after;
+    size_t before_size, after_size;
+    char name[256], tmp[4400];
+    sentiment_model *m;
+    sentiment_error err;
+    struct stat st;
+    int status;
+    pid_t pid;
+
+    before = tu_read_file(path, &before_size);
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sn_save_kill_after = kill_after;
+        sentiment_model_save(trained, path, NULL);
+        _exit(0); /* not reached: the save kills the process */
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+        fail_msg("the save was to be killed after %lu bytes; status %#x", kill_after,
+                 status);
+
+    after = tu_read_file(path, &after_size);
+    assert_int_equal(after_size, before_size);
+    assert_memory_equal(after, before, before_size);
+    assert_int_equal(sentiment_model_load(&m, path, &err), SENTIMENT_OK);
+    expect_same_model(small, m);
+    sentiment_model_free(m);
+
+    /* The kill landed mid-write: beside the model, the temporary holds
+     * exactly what was written.  (Nothing can remove it after SIGKILL.) */
+    assert_int_equal(list_dir(dir, name, sizeof name), 2);
+    {
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        name[0] = '\0';
+        assert_non_null(d);
+        while ((e = readdir(d)) != NULL)
+            if (strncmp(e->d_name, "model.bin.tmp.", 14) == 0)
+                snprintf(name, sizeof name, "%s", e->d_name);
+        closedir(d);
+    }
+    assert_true(name[0] != '\0');
+    snprintf(tmp, sizeof tmp, "%s/%s", dir, name);
+    assert_int_equal(stat(tmp, &st), 0);
+    assert_int_equal((unsigned long)st.st_size, kill_after);
+    unlink(tmp);
+    free(before);
+    free(after);
+}
+
+static void test_model_save_killed_mid_write_leaves_the_old_model_whole(void **state)
+{
+    char dir[4096], path[4200];
+    size_t size;
+    unsigned char *data = model_bytes(trained, &size);
+    /* In the header, right after it, in the middle, one byte short. */
+    const unsigned long points[] = { 1, 40, 41, size / 2, size - 1 };
+
+    (void)state;
+    free(data);
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/model.bin", dir);
+    assert_int_equal(sentiment_model_save(small, path, NULL), SENTIMENT_OK);
+    for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
+        expect_old_model_after_kill(dir, path, points[i]);
     unlink(path);
     assert_int_equal(rmdir(dir), 0);
 }
@@ -1095,6 +1174,7 @@ int main(void)
         cmocka_unit_test(test_model_load_says_when_a_file_is_not_a_model),
         cmocka_unit_test(test_model_load_names_a_missing_file),
         cmocka_unit_test(test_model_save_replaces_a_file_without_leaving_temporaries),
+        cmocka_unit_test(test_model_save_killed_mid_write_leaves_the_old_model_whole),
         cmocka_unit_test(test_model_round_trip_keeps_the_default_settings_and_word_lists),
         cmocka_unit_test(test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting),
         cmocka_unit_test(test_model_trained_with_a_rule_off_classifies_as_before_saving),

@@ -629,6 +629,136 @@ static void test_trainer_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 20);
 }
 
+/* ---- malformed corpus lines ("bad-lines") -------------------------------- */
+
+/* A corpus file: the tiny corpus with two malformed lines (3 and the
+ * last); its path goes to PATH. */
+static void write_corpus_with_bad_lines(char *path, size_t size)
+{
+    char tiny[4096];
+    size_t len;
+    unsigned char *data;
+    FILE *f;
+
+    tu_tiny_path(tiny, sizeof tiny);
+    data = tu_read_file(tiny, &len);
+    tu_temp_path(path, size);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("pos\tgood\nneg\tbad\nthis line has no label\n", f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fputs("\tan empty label\n", f);
+    assert_int_equal(fclose(f), 0);
+    free(data);
+}
+
+static void test_trainer_stops_at_the_first_bad_line_by_default(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    write_corpus_with_bad_lines(path, sizeof path);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s:3: no label", path);
+    assert_non_null(strstr(err.message, want));
+    assert_int_equal(sentiment_trainer_skipped_lines(t), 0);
+    assert_null(sentiment_trainer_first_skipped_line(t));
+    set(t, "bad-lines", "stop");
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
+    expect_invalid(t, "bad-lines", "ignore");
+    expect_invalid(t, "bad-lines", "");
+    sentiment_trainer_free(t);
+    unlink(path);
+}
+
+static void test_trainer_skips_bad_lines_counting_them_and_naming_the_first(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char path[4096], want[4200];
+    size_t lines;
+
+    (void)state;
+    write_corpus_with_bad_lines(path, sizeof path);
+    set(t, "bad-lines", "skip");
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
+    lines = sentiment_trainer_example_count(t);
+    assert_int_equal(lines, 2 + 40);
+    assert_int_equal(sentiment_trainer_skipped_lines(t), 2);
+    snprintf(want, sizeof want, "%s:3: no label", path);
+    assert_non_null(sentiment_trainer_first_skipped_line(t));
+    assert_int_equal(strncmp(sentiment_trainer_first_skipped_line(t), want, strlen(want)),
+                     0);
+    /* Validation files count too; the first bad line stays the first. */
+    assert_int_equal(sentiment_trainer_add_validation_file(t, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_example_count(t), 2 * lines);
+    assert_int_equal(sentiment_trainer_skipped_lines(t), 4);
+    assert_int_equal(strncmp(sentiment_trainer_first_skipped_line(t), want, strlen(want)),
+                     0);
+    /* Not every failure is a bad line: a missing file still fails. */
+    assert_int_equal(sentiment_trainer_add_file(t, "/nonexistent/corpus.tsv", &err),
+                     SENTIMENT_ERR_IO);
+    assert_int_equal(sentiment_trainer_skipped_lines(NULL), 0);
+    assert_null(sentiment_trainer_first_skipped_line(NULL));
+    sentiment_trainer_free(t);
+    unlink(path);
+}
+
+/* Training from a corpus file, reader and skipped lines included: every
+ * allocation may fail, each failure is SENTIMENT_ERR_NOMEM and leaks
+ * nothing (the sanitizer build checks).  One thread: the allocation count
+ * must not depend on which thread allocates first. */
+static void test_training_from_a_file_fails_cleanly_when_memory_runs_out(void **state)
+{
+    static const char *const options[] = {
+        "buckets", "64", "hidden", "4", "epochs", "2", "validation", "0.2",
+        "batch-size", "8", "threads", "1", "bad-lines", "skip", NULL};
+    char path[4096];
+    unsigned long n;
+
+    (void)state;
+    write_corpus_with_bad_lines(path, sizeof path);
+    for (n = 1;; n++) {
+        sentiment_trainer *t = NULL;
+        sentiment_model *m = NULL;
+        sentiment_error err;
+        char *report = NULL;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_trainer_create(&t, &err);
+        for (size_t i = 0; rc == SENTIMENT_OK && options[i] != NULL; i += 2)
+            rc = sentiment_trainer_set(t, options[i], options[i + 1], &err);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_trainer_add_file(t, path, &err);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_trainer_train(t, &m, &err);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_trainer_report(t, &report, &err);
+        sn_alloc_fail_at = 0;
+        if (rc == SENTIMENT_OK) {
+            assert_true(sn_alloc_count < n);
+            assert_int_equal(sentiment_trainer_skipped_lines(t), 2);
+            assert_int_equal(sentiment_model_label_count(m), 2);
+            free(report);
+            sentiment_model_free(m);
+            sentiment_trainer_free(t);
+            break;
+        }
+        sentiment_model_free(m);
+        sentiment_trainer_free(t);
+        if (rc != SENTIMENT_ERR_NOMEM)
+            fail_msg("allocation %lu failing gave status %d (%s)", n, rc, err.message);
+        assert_int_equal(err.code, SENTIMENT_ERR_NOMEM);
+    }
+    print_message("training from a file makes %lu allocations\n", n - 1);
+    assert_true(n > 30);
+    unlink(path);
+}
+
 static void test_trainer_add_that_runs_out_of_memory_adds_no_label(void **state)
 {
     unsigned long n;
@@ -855,6 +985,9 @@ int main(void)
         cmocka_unit_test(test_trainer_report_needs_validation_examples),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
         cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),
+        cmocka_unit_test(test_trainer_stops_at_the_first_bad_line_by_default),
+        cmocka_unit_test(test_trainer_skips_bad_lines_counting_them_and_naming_the_first),
+        cmocka_unit_test(test_training_from_a_file_fails_cleanly_when_memory_runs_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

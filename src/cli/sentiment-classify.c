@@ -41,6 +41,10 @@ static void usage(void)
 "                      TEXT) and print accuracy, per-label precision, recall\n"
 "                      and F1, macro-F1, log loss, expected calibration\n"
 "                      error and the confusion matrix\n"
+"      --bad-lines=WHAT  with --evaluate, at a line without a label or with\n"
+"                      a label the model does not know: stop (default)\n"
+"                      with its file and line, or skip it and say how many\n"
+"                      were skipped\n"
 "\n"
 "Input:\n"
 "  -f, --field=N       the text is column N (from 1) of tab-separated lines;\n"
@@ -304,7 +308,21 @@ typedef struct job {
     unsigned nthreads;
     batch b;
     const char *path;           /* of the file being read, for messages */
+    int skip_bad_lines;         /* --bad-lines skip */
+    unsigned long skipped;
+    char first_skipped[SENTIMENT_ERROR_MESSAGE_SIZE];
 } job;
+
+/* With --bad-lines skip, counts a line that ERR says is bad (no label, or
+ * one the model does not have) and returns 1; otherwise returns 0. */
+static int skip_bad_line(job *j, const sentiment_error *err)
+{
+    if (!j->skip_bad_lines || err->code != SENTIMENT_ERR_FORMAT)
+        return 0;
+    if (j->skipped++ == 0)
+        memcpy(j->first_skipped, err->message, sizeof j->first_skipped);
+    return 1;
+}
 
 typedef struct worker {
     pthread_t thread;
@@ -590,6 +608,8 @@ static int run_lines(job *j, const char *path, sentiment_error *err)
             rc = sentiment_parse_example(line, len, &ex, err);
             if (rc != SENTIMENT_OK) {
                 at_line(err, rc, path, it.line);
+                if (skip_bad_line(j, err))
+                    continue;
                 break;
             }
             it.truth = sentiment_model_find_label(j->model, ex.label, ex.label_len);
@@ -598,6 +618,8 @@ static int run_lines(job *j, const char *path, sentiment_error *err)
                          "label '%.*s' is not one of the model's", (int)ex.label_len,
                          ex.label);
                 rc = at_line(err, SENTIMENT_ERR_FORMAT, path, it.line);
+                if (skip_bad_line(j, err))
+                    continue;
                 break;
             }
             text = ex.text;
@@ -721,7 +743,7 @@ static int parse_count(const char *s, unsigned long max, unsigned long *out)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_FORMAT = 256 };
+    enum { OPT_FORMAT = 256, OPT_BAD_LINES };
     static const struct option long_options[] = {
         {"model", required_argument, NULL, 'm'},
         {"evaluate", no_argument, NULL, 'e'},
@@ -731,6 +753,7 @@ int main(int argc, char **argv)
         {"explain", required_argument, NULL, 'x'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"threads", required_argument, NULL, 't'},
+        {"bad-lines", required_argument, NULL, OPT_BAD_LINES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}
@@ -755,6 +778,12 @@ int main(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'e': opt.evaluate = 1; break;
+        case OPT_BAD_LINES:
+            if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
+                return cli_usage_error("--bad-lines: '%s' is neither 'stop' nor 'skip'",
+                                       optarg);
+            j.skip_bad_lines = strcmp(optarg, "skip") == 0;
+            break;
         case 'd': opt.documents = 1; break;
         case 'a': opt.all = 1; break;
         case 'f':
@@ -859,6 +888,9 @@ int main(int argc, char **argv)
         status = cli_library_error(&err);
         goto out;
     }
+    if (j.skipped > 0)
+        fprintf(stderr, "%s: skipped %lu bad line%s, the first at %s\n", cli_program,
+                j.skipped, j.skipped == 1 ? "" : "s", j.first_skipped);
     if (opt.evaluate) {
         char *report;
         if (sentiment_eval_report(j.eval, &report, &err) != SENTIMENT_OK) {

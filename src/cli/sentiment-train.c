@@ -68,6 +68,9 @@ static void usage(void)
 "                            of the training ones (may be repeated)\n"
 "      --patience=N          stop after N epochs without a better validation\n"
 "                            accuracy, 0 for never (default 2)\n"
+"      --bad-lines=WHAT      at a malformed corpus line: stop (default) with\n"
+"                            its file and line, or skip it and say how many\n"
+"                            were skipped\n"
 "      --log=FILE            write one CSV row per epoch to FILE\n"
 "      --plot=FILE.svg       draw the learning curves into FILE.svg\n"
 "  -q, --quiet               print nothing but errors\n"
@@ -194,8 +197,8 @@ int main(int argc, char **argv)
            OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
            OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
            OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
-           OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_THREADS, OPT_DROPOUT, OPT_WEIGHT_DECAY,
-           OPT_LR_SCHEDULE, OPT_QUANTIZE, OPT_PRUNE };
+           OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_BAD_LINES, OPT_THREADS, OPT_DROPOUT,
+           OPT_WEIGHT_DECAY, OPT_LR_SCHEDULE, OPT_QUANTIZE, OPT_PRUNE };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -232,6 +235,7 @@ int main(int argc, char **argv)
         {"prune", required_argument, NULL, OPT_PRUNE},
         {"log", required_argument, NULL, OPT_LOG},
         {"plot", required_argument, NULL, OPT_PLOT},
+        {"bad-lines", required_argument, NULL, OPT_BAD_LINES},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -294,6 +298,7 @@ int main(int argc, char **argv)
         case OPT_PRUNE: name = "prune"; break;
         case OPT_LOG: log_path = optarg; break;
         case OPT_PLOT: plot_path = optarg; break;
+        case OPT_BAD_LINES: name = "bad-lines"; break;
         case OPT_BN_EPSILON: name = "bn-epsilon"; break;
         case OPT_OPTIMIZER: name = "optimizer"; break;
         case OPT_INIT_SCALE: name = "init-scale"; break;
@@ -365,6 +370,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: %s: %zu validation example%s\n", cli_program, valid[i],
                     added, added == 1 ? "" : "s");
         }
+    }
+    /* Said even with --quiet: the model was trained on less than given. */
+    if (sentiment_trainer_skipped_lines(trainer) > 0) {
+        size_t n = sentiment_trainer_skipped_lines(trainer);
+        fprintf(stderr, "%s: skipped %zu bad line%s, the first at %s\n", cli_program, n,
+                n == 1 ? "" : "s", sentiment_trainer_first_skipped_line(trainer));
     }
 
     if (state.epochs == 0)
