@@ -7,7 +7,8 @@
  * first CRC test.  To reach the parser behind it, the first byte of the
  * input chooses: even, the rest is the file as it is; odd, the rest is the
  * payload (the sections), which is compressed and given a valid header
- * here, as sentiment_model_save() would.
+ * here, as sentiment_model_save() would, of format version 1 or, when bit
+ * 1 of that byte is set, version 2 (quantized models).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,7 +34,8 @@ static void put64(unsigned char *p, uint64_t v)
 }
 
 /* The file sentiment_model_save() would write for PAYLOAD; free() it. */
-static unsigned char *wrap(const uint8_t *payload, size_t len, size_t *size)
+static unsigned char *wrap(const uint8_t *payload, size_t len, uint32_t version,
+                           size_t *size)
 {
     uLongf packed_len = compressBound((uLong)len);
     unsigned char *file = malloc(HEADER_SIZE + packed_len);
@@ -43,7 +45,7 @@ static unsigned char *wrap(const uint8_t *payload, size_t len, size_t *size)
     if (compress2(file + HEADER_SIZE, &packed_len, payload, (uLong)len, 1) != Z_OK)
         abort();
     memcpy(file, "SNTMODEL", 8);
-    put32(file + 8, 1);
+    put32(file + 8, version);
     put32(file + 12, 0);
     put64(file + 16, len);
     put64(file + 24, packed_len);
@@ -95,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     if (data[0] & 1) {
-        file = wrap(data + 1, size - 1, &size);
+        file = wrap(data + 1, size - 1, data[0] & 2 ? 2 : 1, &size);
         bytes = file;
     } else {
         bytes = data + 1;

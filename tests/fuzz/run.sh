@@ -24,18 +24,23 @@ fi
 mkdir -p "$dir/corpus-$target" "$dir/artifacts-$target"
 
 # The library is compiled in whole, from source, with the target's flags
-# (src/lexicon-data.c is generated; an in-tree build may have left one).
+# (src/lexicon-data.c and src/default-model.c are generated; an in-tree
+# build may have left them).
 sh "$top/src/embed-lexicons.sh" "$top/lexicons" >"$dir/lexicon-data.c"
+sh "$top/src/embed-model.sh" "$top/models/default.model" >"$dir/default-model.c"
 sources=
 for f in "$top"/src/*.c; do
-    [ "$f" = "$top/src/lexicon-data.c" ] || sources="$sources $f"
+    case $f in
+        "$top/src/lexicon-data.c" | "$top/src/default-model.c") ;;
+        *) sources="$sources $f" ;;
+    esac
 done
 # shellcheck disable=SC2046
 "$CC" -std=c11 -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -D_POSIX_C_SOURCE=200809L -I"$top/src" -I"$top/tests/fuzz" \
+    -D_POSIX_C_SOURCE=200809L -DPKGDATADIR='"/nonexistent"' -I"$top/src" -I"$top/tests/fuzz" \
     $(pkg-config --cflags libutf8proc zlib) \
-    $sources "$dir/lexicon-data.c" "$top/tests/fuzz/common.c" "$src" \
+    $sources "$dir/lexicon-data.c" "$dir/default-model.c" "$top/tests/fuzz/common.c" "$src" \
     -o "$dir/fuzz_$target" $(pkg-config --libs libutf8proc zlib) -lm -pthread
 
 # Every input that once failed goes in again; a target may have none yet.
