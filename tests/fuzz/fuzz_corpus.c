@@ -2,7 +2,8 @@
  * fuzz_corpus.c - arbitrary bytes as a corpus file: the line reader, the
  * example parser and sentiment_trainer_add_file() must read anything
  * (plain or gzip, any bytes, any line length) and either succeed or fail
- * with a message naming the file.
+ * with a message naming the file.  With "bad-lines" set to "skip", every
+ * non-empty line is either an example or a skipped line.
  *
  * The reader only reads files, so each input is written to one temporary
  * file, rewritten every time.
@@ -41,13 +42,16 @@ static void write_input(const uint8_t *data, size_t size)
         abort();
 }
 
-static void read_lines(const uint8_t *data, size_t size)
+/* Reads the file line by line; returns the number of non-empty lines, or
+ * -1 when reading failed. */
+static long read_lines(const uint8_t *data, size_t size)
 {
     sentiment_reader *r;
     sentiment_error err;
     const char *line;
     size_t len, total = 0;
     unsigned long lines = 0;
+    long nonempty = 0;
     int rc;
 
     FUZZ_CHECK(sentiment_reader_open(&r, path, &err) == SENTIMENT_OK);
@@ -59,6 +63,7 @@ static void read_lines(const uint8_t *data, size_t size)
         FUZZ_CHECK(memchr(line, '\n', len) == NULL);
         FUZZ_CHECK(line[len] == '\0');
         total += len;
+        nonempty += len > 0;
         if (sentiment_parse_example(line, len, &ex, &err) == SENTIMENT_OK) {
             FUZZ_CHECK(ex.label >= line && ex.label_len > 0);
             FUZZ_CHECK(ex.label + ex.label_len <= line + len);
@@ -75,25 +80,41 @@ static void read_lines(const uint8_t *data, size_t size)
     if (size < 2 || data[0] != 0x1f || data[1] != 0x8b)
         FUZZ_CHECK(total <= size);
     sentiment_reader_free(r);
+    return rc == SENTIMENT_OK ? nonempty : -1;
 }
 
-static void add_file(void)
+static void add_file(const char *bad_lines, long nonempty)
 {
     sentiment_trainer *t;
     sentiment_error err;
+    size_t skipped;
+    const char *first;
     int rc;
 
     FUZZ_CHECK(sentiment_trainer_create(&t, &err) == SENTIMENT_OK);
+    FUZZ_CHECK(sentiment_trainer_set(t, "bad-lines", bad_lines, &err) == SENTIMENT_OK);
     rc = sentiment_trainer_add_file(t, path, &err);
+    skipped = sentiment_trainer_skipped_lines(t);
+    first = sentiment_trainer_first_skipped_line(t);
     if (rc != SENTIMENT_OK)
         FUZZ_CHECK(strncmp(err.message, path, strlen(path)) == 0);
+    if (strcmp(bad_lines, "stop") == 0)
+        FUZZ_CHECK(skipped == 0 && first == NULL);
+    FUZZ_CHECK((skipped == 0) == (first == NULL));
+    if (first != NULL)
+        FUZZ_CHECK(strncmp(first, path, strlen(path)) == 0);
+    if (rc == SENTIMENT_OK && nonempty >= 0)
+        FUZZ_CHECK(sentiment_trainer_example_count(t) + skipped == (size_t)nonempty);
     sentiment_trainer_free(t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    long nonempty;
+
     write_input(data, size);
-    read_lines(data, size);
-    add_file();
+    nonempty = read_lines(data, size);
+    add_file("stop", nonempty);
+    add_file("skip", nonempty);
     return 0;
 }
