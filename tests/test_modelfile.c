@@ -76,18 +76,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The bytes of M as saved to a file; the caller frees them. */
-static unsigned char *model_bytes(const sentiment_model *m, size_t *size)
-{
-    char path[4096];
-    unsigned char *data;
-
-    tu_save_temp(m, path, sizeof path);
-    data = tu_read_file(path, size);
-    unlink(path);
-    return data;
-}
-
 /* Checks that A and B classify TEXT alike: same label, bitwise equal
  * probabilities. */
 static void expect_same_classification(sentiment_classifier *a, sentiment_classifier *b,
@@ -150,9 +138,9 @@ static void test_model_saved_again_after_loading_is_byte_identical(void **state)
     size_t n1, n2;
 
     (void)state;
-    first = model_bytes(trained, &n1);
+    first = tu_model_bytes(trained, &n1);
     assert_int_equal(sentiment_model_load_buffer(&loaded, first, n1, &err), SENTIMENT_OK);
-    second = model_bytes(loaded, &n2);
+    second = tu_model_bytes(loaded, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(first, second, n1);
     assert_memory_equal(first, "SNTMODEL", 8);
@@ -253,7 +241,7 @@ static void test_model_load_rejects_every_truncation(void **state)
     char path[4096];
 
     (void)state;
-    data = model_bytes(small, &size);
+    data = tu_model_bytes(small, &size);
     print_message("small model file: %zu bytes\n", size);
     assert_true(size > HEADER_SIZE && size < 4096);
     for (size_t len = 0; len < size; len++) {
@@ -302,7 +290,7 @@ static void test_model_load_rejects_every_single_bit_flip(void **state)
 
         snprintf(seed_text, sizeof seed_text, "%d", seed);
         m = tu_train_tiny(options);
-        data = model_bytes(m, &size);
+        data = tu_model_bytes(m, &size);
         for (size_t bit = 0; bit < 8 * size; bit++) {
             sentiment_error err;
             int rc;
@@ -497,7 +485,7 @@ static void test_model_save_killed_mid_write_leaves_the_old_model_whole(void **s
 {
     char dir[4096], path[4200];
     size_t size;
-    unsigned char *data = model_bytes(trained, &size);
+    unsigned char *data = tu_model_bytes(trained, &size);
     /* In the header, right after it, in the middle, one byte short. */
     const unsigned long points[] = { 1, 40, 41, size / 2, size - 1 };
 
@@ -550,7 +538,7 @@ static sentiment_model *round_trip(const sentiment_model *m)
     unsigned char *data;
     size_t size;
 
-    data = model_bytes(m, &size);
+    data = tu_model_bytes(m, &size);
     if (sentiment_model_load_buffer(&loaded, data, size, &err) != SENTIMENT_OK)
         fail_msg("load: %s", err.message);
     free(data);
@@ -761,7 +749,7 @@ static void expect_damage_rejected(damage_fn damage, int code, const char *words
     unsigned char *file, *payload, *broken;
     size_t size, len, broken_size;
 
-    file = model_bytes(small, &size);
+    file = tu_model_bytes(small, &size);
     payload = unpack(file, &len);
     damage(payload, &len);
     broken = pack(payload, len, &broken_size);
@@ -1009,7 +997,7 @@ static void test_model_load_rejects_damaged_headers(void **state)
     size_t size;
 
     (void)state;
-    file = model_bytes(small, &size);
+    file = tu_model_bytes(small, &size);
     copy = malloc(size + 16);
     assert_non_null(copy);
 

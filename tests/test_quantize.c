@@ -6,6 +6,7 @@
  * must classify the same after a round trip, reject every damaged byte,
  * and stay close to the float model it was made from.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -41,17 +42,6 @@ static int teardown(void **state)
     (void)state;
     tu_corpus_free(&corpus);
     return 0;
-}
-
-static unsigned char *model_bytes(const sentiment_model *m, size_t *size)
-{
-    char path[4096];
-    unsigned char *data;
-
-    tu_save_temp(m, path, sizeof path);
-    data = tu_read_file(path, size);
-    unlink(path);
-    return data;
 }
 
 static uint32_t get32(const unsigned char *p)
@@ -113,13 +103,13 @@ static void test_quantized_model_classifies_the_same_after_a_round_trip(void **s
 
         expect_setting(m, "quantize", bits[i]);
         expect_setting(m, "format-version", "2");
-        first = model_bytes(m, &n1);
+        first = tu_model_bytes(m, &n1);
         assert_int_equal(get32(first + 8), 2);
         if (sentiment_model_load_buffer(&loaded, first, n1, &err) != SENTIMENT_OK)
             fail_msg("%s bits: %s", bits[i], err.message);
         expect_setting(loaded, "quantize", bits[i]);
         expect_same_predictions(m, loaded);
-        second = model_bytes(loaded, &n2);
+        second = tu_model_bytes(loaded, &n2);
         assert_int_equal(n1, n2);
         assert_memory_equal(first, second, n1);
         free(first);
@@ -176,8 +166,8 @@ static void test_pruning_drops_the_rows_that_weigh_least(void **state)
                   kept_pruned);
     assert_true(kept_pruned <= whole->net.inputs / 10);
     assert_true(kept_pruned > 0 && kept_pruned < kept_whole);
-    a = model_bytes(whole, &size_whole);
-    b = model_bytes(pruned, &size_pruned);
+    a = tu_model_bytes(whole, &size_whole);
+    b = tu_model_bytes(pruned, &size_pruned);
     assert_true(size_pruned < size_whole);
     /* The rows that matter most are kept, so most answers stay. */
     for (size_t k = 0; k < corpus.count; k++)
@@ -214,7 +204,7 @@ static void test_quantized_model_rejects_every_truncation_and_bit_flip(void **st
     for (size_t i = 0; i < 2; i++) {
         sentiment_model *m = train_quantized(bits[i], "3", "16", "0");
         size_t size;
-        unsigned char *data = model_bytes(m, &size);
+        unsigned char *data = tu_model_bytes(m, &size);
 
         for (size_t len = 0; len < size; len++) {
             sentiment_error err;
@@ -292,7 +282,7 @@ static void expect_damage_rejected(void (*damage)(unsigned char *, size_t),
 {
     sentiment_model *m = train_quantized("8", "4", "64", "0");
     size_t size, len, packed_size;
-    unsigned char *file = model_bytes(m, &size);
+    unsigned char *file = tu_model_bytes(m, &size);
     unsigned char *payload = unpack(file, &len), *packed;
     sentiment_error err;
 
@@ -376,21 +366,15 @@ static void test_quantized_training_fails_cleanly_when_memory_runs_out(void **st
 
     (void)state;
     tu_tiny_path(path, sizeof path);
-    for (long n = 1;; n++) {
-        sentiment_trainer *t = NULL;
-        sentiment_model *m = NULL;
+    for (unsigned long n = 1;; n++) {
+        sentiment_trainer *t;
+        sentiment_model *m;
         sentiment_error err;
         int rc;
 
         sn_alloc_count = 0;
         sn_alloc_fail_at = n;
-        rc = sentiment_trainer_create(&t, &err);
-        for (size_t i = 0; rc == SENTIMENT_OK && options[i] != NULL; i += 2)
-            rc = sentiment_trainer_set(t, options[i], options[i + 1], &err);
-        if (rc == SENTIMENT_OK)
-            rc = sentiment_trainer_add_file(t, path, &err);
-        if (rc == SENTIMENT_OK)
-            rc = sentiment_trainer_train(t, &m, &err);
+        rc = tu_try_train(path, options, &t, &m, &err);
         sn_alloc_fail_at = 0;
         sentiment_trainer_free(t);
         sentiment_model_free(m);

@@ -721,21 +721,15 @@ static void test_training_from_a_file_fails_cleanly_when_memory_runs_out(void **
     (void)state;
     write_corpus_with_bad_lines(path, sizeof path);
     for (n = 1;; n++) {
-        sentiment_trainer *t = NULL;
-        sentiment_model *m = NULL;
+        sentiment_trainer *t;
+        sentiment_model *m;
         sentiment_error err;
         char *report = NULL;
         int rc;
 
         sn_alloc_count = 0;
         sn_alloc_fail_at = n;
-        rc = sentiment_trainer_create(&t, &err);
-        for (size_t i = 0; rc == SENTIMENT_OK && options[i] != NULL; i += 2)
-            rc = sentiment_trainer_set(t, options[i], options[i + 1], &err);
-        if (rc == SENTIMENT_OK)
-            rc = sentiment_trainer_add_file(t, path, &err);
-        if (rc == SENTIMENT_OK)
-            rc = sentiment_trainer_train(t, &m, &err);
+        rc = tu_try_train(path, options, &t, &m, &err);
         if (rc == SENTIMENT_OK)
             rc = sentiment_trainer_report(t, &report, &err);
         sn_alloc_fail_at = 0;

@@ -163,6 +163,30 @@ static inline sentiment_model *tu_train_file(const char *path, const char *const
     return m;
 }
 
+/*
+ * The steps of tu_train_file() without failing the test: creates *T, sets
+ * OPTIONS, adds the file at PATH and trains *M, stopping at the first
+ * error, whose status is returned.  The caller frees *T and *M (either may
+ * be NULL).  For loops that make each allocation fail in turn.
+ */
+static inline int tu_try_train(const char *path, const char *const *options,
+                               sentiment_trainer **t, sentiment_model **m,
+                               sentiment_error *err)
+{
+    int rc;
+
+    *t = NULL;
+    *m = NULL;
+    rc = sentiment_trainer_create(t, err);
+    for (size_t i = 0; rc == SENTIMENT_OK && options[i] != NULL; i += 2)
+        rc = sentiment_trainer_set(*t, options[i], options[i + 1], err);
+    if (rc == SENTIMENT_OK)
+        rc = sentiment_trainer_add_file(*t, path, err);
+    if (rc == SENTIMENT_OK)
+        rc = sentiment_trainer_train(*t, m, err);
+    return rc;
+}
+
 /* The same on tests/data/tiny.tsv. */
 static inline sentiment_model *tu_train_tiny(const char *const *options)
 {
@@ -180,6 +204,18 @@ static inline void tu_save_temp(const sentiment_model *m, char *path, size_t siz
     tu_temp_path(path, size);
     if (sentiment_model_save(m, path, &err) != SENTIMENT_OK)
         fail_msg("save %s: %s", path, err.message);
+}
+
+/* The bytes of M as saved to a file; the caller frees them. */
+static inline unsigned char *tu_model_bytes(const sentiment_model *m, size_t *size)
+{
+    char path[4096];
+    unsigned char *data;
+
+    tu_save_temp(m, path, sizeof path);
+    data = tu_read_file(path, size);
+    unlink(path);
+    return data;
 }
 
 /* Classifies TEXT with M; the label index is returned, probabilities go to
