@@ -2,7 +2,8 @@
 # bench/default-model.sh: checks that models/default.model rebuilds bit for
 # bit from ../shared/corpora (SENTIMENT_SHARED_DIR overrides), then prints
 # its test accuracy on every English corpus next to a model trained with
-# default options on that corpus alone.  Run from the build tree after make.
+# default options on that corpus alone, and all of their accuracies on the
+# project's own sample reviews.  Run from the build tree after make.
 set -eu
 
 shared=${SENTIMENT_SHARED_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
@@ -35,3 +36,13 @@ for c in imdb sst2 mr cr amazon-mds; do
     own=$(accuracy "$tmp/$c.model" "$test_file")
     awk -v c="$c" -v d="$d" -v o="$own" 'BEGIN { printf "| %s | %s | %s | %+.4f |\n", c, d, o, d - o }'
 done
+
+# Reviews of kinds none of the corpora holds (hotels, restaurants, apps,
+# ...): the project's own sample corpus, which no model here trained on.
+sample=$src/corpora/sample-reviews.tsv
+printf '\n%s, accuracy: default model %s' "corpora/sample-reviews.tsv" \
+    "$(accuracy "$src/models/default.model" "$sample")"
+for c in imdb sst2 mr cr amazon-mds; do
+    printf '; %s alone %s' "$c" "$(accuracy "$tmp/$c.model" "$sample")"
+done
+printf '\n'
