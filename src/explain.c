@@ -46,13 +46,6 @@ typedef struct ranked {
     size_t at;              /* where its n-gram starts in text, once written */
 } ranked;
 
-/* The first-layer weights of BUCKET, as floats, whether the model stores
- * them as floats or quantized. */
-static void w1_row(const sn_network *net, uint32_t bucket, float *out)
-{
-    sn_network_w1_row(net, bucket, out);
-}
-
 void sn_explainer_free(sn_explainer *e)
 {
     if (e == NULL)
@@ -174,7 +167,7 @@ static void linearize(sn_explainer *e, const sn_network *net, const sn_features 
      * the same units come out active even where a sum is close to 0. */
     memcpy(e->z, b1, h * sizeof *e->z);
     for (size_t i = 0; i < f->count; i++) {
-        w1_row(net, f->index[i], e->row);
+        sn_network_w1_row(net, f->index[i], e->row);
         for (size_t j = 0; j < h; j++)
             e->z[j] += f->value[i] * e->row[j];
     }
@@ -238,7 +231,7 @@ int sentiment_explain(sentiment_classifier *c, const char *text, size_t len,
     linearize(e, net, f, label);
     for (size_t i = 0; i < f->count; i++) {
         double dot = 0;
-        w1_row(net, f->index[i], e->row);
+        sn_network_w1_row(net, f->index[i], e->row);
         for (size_t j = 0; j < net->hidden; j++)
             dot += e->row[j] * e->d[j];
         e->ranked[i].weight = f->value[i] * dot;

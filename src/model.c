@@ -76,16 +76,6 @@ long sentiment_model_find_label(const sentiment_model *model, const char *label,
     return -1;
 }
 
-/* The tokenizer rules a model can switch, by their option names. */
-static const struct {
-    const char *name;
-    unsigned flag;
-} rule_names[] = {
-    {"html", SN_TOK_HTML}, {"placeholders", SN_TOK_PLACEHOLDERS},
-    {"elongation", SN_TOK_ELONGATION}, {"negation", SN_TOK_NEGATION},
-    {"emoticons", SN_TOK_EMOTICONS}, {"clitics", SN_TOK_CLITICS},
-};
-
 int sentiment_model_get(const sentiment_model *model, const char *name, char *buf,
                         size_t size, sentiment_error *err)
 {
@@ -123,16 +113,11 @@ int sentiment_model_get(const sentiment_model *model, const char *name, char *bu
         snprintf(value, sizeof value, "%u", (unsigned)model->tokenizer.rules);
     else if (strcmp(name, "labels") == 0)
         snprintf(value, sizeof value, "%zu", model->label_count);
-    else {
-        size_t i;
-        for (i = 0; i < sizeof rule_names / sizeof rule_names[0]; i++)
-            if (strcmp(name, rule_names[i].name) == 0)
-                break;
-        if (i == sizeof rule_names / sizeof rule_names[0])
-            return sn_fail(err, SENTIMENT_ERR_INVALID, "unknown model setting '%s'", name);
+    else if (sn_tokenizer_rule(name) != 0)
         snprintf(value, sizeof value, "%d",
-                 (model->tokenizer.flags & rule_names[i].flag) != 0);
-    }
+                 (model->tokenizer.flags & sn_tokenizer_rule(name)) != 0);
+    else
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "unknown model setting '%s'", name);
     n = strlen(value);
     if (n + 1 > size)
         return sn_fail(err, SENTIMENT_ERR_INVALID,

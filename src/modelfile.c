@@ -858,10 +858,17 @@ int sentiment_model_load_buffer(sentiment_model **out, const void *data,
 extern const unsigned char sn_default_model[];
 extern const size_t sn_default_model_size;
 
-const char *sentiment_model_default_path(void)
+/* The model SENTIMENT_MODEL names, or NULL when it is unset or empty. */
+static const char *model_from_environment(void)
 {
     const char *env = getenv("SENTIMENT_MODEL");
-    return env != NULL && env[0] != '\0' ? env : PKGDATADIR "/default.model";
+    return env != NULL && env[0] != '\0' ? env : NULL;
+}
+
+const char *sentiment_model_default_path(void)
+{
+    const char *env = model_from_environment();
+    return env != NULL ? env : PKGDATADIR "/default.model";
 }
 
 int sentiment_model_load(sentiment_model **out, const char *path,
@@ -876,11 +883,10 @@ int sentiment_model_load(sentiment_model **out, const char *path,
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no place to put the model");
     *out = NULL;
     if (path == NULL) {
-        const char *env = getenv("SENTIMENT_MODEL");
-        if (env == NULL || env[0] == '\0')
+        path = model_from_environment();
+        if (path == NULL)
             return load_bytes(out, sn_default_model, sn_default_model_size,
                               "(built-in default model)", err);
-        path = env;
     }
     f = fopen(path, "rb");
     if (f == NULL)

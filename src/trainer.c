@@ -165,20 +165,6 @@ static int parse_real(const char *s, double lo, double hi, double *out)
     return 0;
 }
 
-/* The tokenizer rule an option turns on or off, or 0. */
-static uint32_t tokenizer_flag(const char *name)
-{
-    static const struct { const char *name; uint32_t flag; } flags[] = {
-        {"html", SN_TOK_HTML}, {"placeholders", SN_TOK_PLACEHOLDERS},
-        {"elongation", SN_TOK_ELONGATION}, {"negation", SN_TOK_NEGATION},
-        {"emoticons", SN_TOK_EMOTICONS}, {"clitics", SN_TOK_CLITICS},
-    };
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        if (strcmp(name, flags[i].name) == 0)
-            return flags[i].flag;
-    return 0;
-}
-
 int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *value,
                           sentiment_error *err)
 {
@@ -218,14 +204,14 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
             return sn_fail(err, SENTIMENT_ERR_INVALID, "normalize: '%s' is not 0 or 1",
                            value);
         t->vectorizer.normalize = (uint32_t)u;
-    } else if (tokenizer_flag(name) != 0) {
+    } else if (sn_tokenizer_rule(name) != 0) {
         if (parse_uint(value, 0, 1, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: '%s' is not 0 or 1", name,
                            value);
         if (u)
-            t->tokenizer.flags |= tokenizer_flag(name);
+            t->tokenizer.flags |= sn_tokenizer_rule(name);
         else
-            t->tokenizer.flags &= ~tokenizer_flag(name);
+            t->tokenizer.flags &= ~sn_tokenizer_rule(name);
     } else if (strcmp(name, "lexicons") == 0) {
         sn_lexicon lex;
         int rc;

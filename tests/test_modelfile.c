@@ -27,8 +27,8 @@
 #include "internal.h"
 #include "model.h"
 #include "testutil.h"
+#include "modelbytes.h"
 
-#define HEADER_SIZE 40
 
 /* Models trained once and shared by the tests (see main). */
 static sentiment_model *trained;       /* buckets 4096, hidden 8 */
@@ -243,7 +243,7 @@ static void test_model_load_rejects_every_truncation(void **state)
     (void)state;
     data = tu_model_bytes(small, &size);
     print_message("small model file: %zu bytes\n", size);
-    assert_true(size > HEADER_SIZE && size < 4096);
+    assert_true(size > TU_HEADER_SIZE && size < 4096);
     for (size_t len = 0; len < size; len++) {
         sentiment_error err;
         int rc;
@@ -654,79 +654,6 @@ static void test_model_classifies_with_the_rules_it_was_trained_with(void **stat
 
 /* ---- broken files with valid checksums ----------------------------------- */
 
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-        (uint32_t)p[3] << 24;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-/* Recomputes the header's checksum after a change to the header. */
-static void seal_header(unsigned char *file)
-{
-    put32(file + 36, (uint32_t)crc32(0L, file, 36));
-}
-
-/* The payload of a model file, unpacked; the caller frees it. */
-static unsigned char *unpack(const unsigned char *file, size_t *len)
-{
-    uLongf n = (uLongf)get32(file + 16);
-    unsigned char *payload = malloc(n + 64);
-
-    assert_non_null(payload);
-    assert_int_equal(uncompress(payload, &n, file + HEADER_SIZE, get32(file + 24)), Z_OK);
-    *len = n;
-    return payload;
-}
-
-/* A model file holding PAYLOAD, with correct sizes and checksums. */
-static unsigned char *pack(const unsigned char *payload, size_t len, size_t *size)
-{
-    uLongf packed = compressBound((uLong)len);
-    unsigned char *file = malloc(HEADER_SIZE + packed);
-
-    assert_non_null(file);
-    assert_int_equal(compress2(file + HEADER_SIZE, &packed, payload, (uLong)len, 6), Z_OK);
-    memcpy(file, "SNTMODEL", 8);
-    put32(file + 8, 1);
-    put32(file + 12, 0);
-    put64(file + 16, len);
-    put64(file + 24, packed);
-    put32(file + 32, (uint32_t)crc32(0L, file + HEADER_SIZE, (uInt)packed));
-    seal_header(file);
-    *size = HEADER_SIZE + packed;
-    return file;
-}
-
-/* The body of the section TAG in PAYLOAD, and its length. */
-static unsigned char *section(unsigned char *payload, size_t len, const char *tag,
-                              size_t *body_len)
-{
-    size_t pos = 0;
-
-    while (pos + 12 <= len) {
-        uint64_t n = get32(payload + pos + 4) | (uint64_t)get32(payload + pos + 8) << 32;
-        if (memcmp(payload + pos, tag, 4) == 0) {
-            *body_len = (size_t)n;
-            return payload + pos + 12;
-        }
-        pos += 12 + (size_t)n;
-    }
-    fail_msg("no section %s", tag);
-    return NULL;
-}
-
 /* Loads FILE and expects CODE with WORDS in the message. */
 static void expect_load_error(const unsigned char *file, size_t size, int code,
                               const char *words)
@@ -750,9 +677,9 @@ static void expect_damage_rejected(damage_fn damage, int code, const char *words
     size_t size, len, broken_size;
 
     file = tu_model_bytes(small, &size);
-    payload = unpack(file, &len);
+    payload = tu_unpack(file, &len);
     damage(payload, &len);
-    broken = pack(payload, len, &broken_size);
+    broken = tu_pack(payload, len, 1, &broken_size);
     expect_load_error(broken, broken_size, code, words);
     free(broken);
     free(payload);
@@ -762,48 +689,48 @@ static void expect_damage_rejected(damage_fn damage, int code, const char *words
 static void newer_tokenizer_rules(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "TOKN", &n), SN_TOKENIZER_RULES + 1);
+    tu_put32(tu_section(p, *len, "TOKN", &n), SN_TOKENIZER_RULES + 1);
 }
 
 static void older_tokenizer_rules(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "TOKN", &n), 1);
+    tu_put32(tu_section(p, *len, "TOKN", &n), 1);
 }
 
 static void unknown_tokenizer_flag(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "TOKN", &n) + 4, SN_TOK_ALL + 1);
+    tu_put32(tu_section(p, *len, "TOKN", &n) + 4, SN_TOK_ALL + 1);
 }
 
 /* The first word-list entry: its classes, then its length. */
 static unsigned char *first_entry(unsigned char *p, size_t len)
 {
     size_t n;
-    unsigned char *s = section(p, len, "TOKN", &n);
-    assert_true(get32(s + 8) > 0);
+    unsigned char *s = tu_section(p, len, "TOKN", &n);
+    assert_true(tu_get32(s + 8) > 0);
     return s + 12;
 }
 
 static void entry_in_no_list(unsigned char *p, size_t *len)
 {
-    put32(first_entry(p, *len), 0);
+    tu_put32(first_entry(p, *len), 0);
 }
 
 static void entry_in_an_unknown_list(unsigned char *p, size_t *len)
 {
-    put32(first_entry(p, *len), 16);
+    tu_put32(first_entry(p, *len), 16);
 }
 
 static void entry_longer_than_63_bytes(unsigned char *p, size_t *len)
 {
-    put32(first_entry(p, *len) + 4, SN_LEX_MAX_ENTRY + 1);
+    tu_put32(first_entry(p, *len) + 4, SN_LEX_MAX_ENTRY + 1);
 }
 
 static void empty_entry(unsigned char *p, size_t *len)
 {
-    put32(first_entry(p, *len) + 4, 0);
+    tu_put32(first_entry(p, *len) + 4, 0);
 }
 
 /* The first entry is "not", a negation cue: as an emoticon it would start
@@ -812,51 +739,51 @@ static void emoticon_starting_with_a_letter(unsigned char *p, size_t *len)
 {
     unsigned char *e = first_entry(p, *len);
     assert_memory_equal(e + 8, "not", 3);
-    put32(e, SN_LEX_EMOTICON);
+    tu_put32(e, SN_LEX_EMOTICON);
 }
 
 static void entry_with_a_space(unsigned char *p, size_t *len)
 {
     unsigned char *e = first_entry(p, *len);
-    assert_true(get32(e + 4) >= 3);
+    assert_true(tu_get32(e + 4) >= 3);
     e[8 + 1] = ' ';
 }
 
 static void too_many_entries(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "TOKN", &n) + 8, 0x10000000);
+    tu_put32(tu_section(p, *len, "TOKN", &n) + 8, 0x10000000);
 }
 
 static void one_entry_fewer_than_stored(unsigned char *p, size_t *len)
 {
     size_t n;
-    unsigned char *s = section(p, *len, "TOKN", &n);
-    put32(s + 8, get32(s + 8) - 1);
+    unsigned char *s = tu_section(p, *len, "TOKN", &n);
+    tu_put32(s + 8, tu_get32(s + 8) - 1);
 }
 
 static void char_ngrams_zero(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "VECT", &n) + 8, 0);
+    tu_put32(tu_section(p, *len, "VECT", &n) + 8, 0);
 }
 
 static void char_ngrams_six(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "VECT", &n) + 8, SN_MAX_NGRAMS + 1);
+    tu_put32(tu_section(p, *len, "VECT", &n) + 8, SN_MAX_NGRAMS + 1);
 }
 
 static void unknown_weighting(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "VECT", &n) + 12, 2);
+    tu_put32(tu_section(p, *len, "VECT", &n) + 12, 2);
 }
 
 static void normalize_two(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "VECT", &n) + 16, 2);
+    tu_put32(tu_section(p, *len, "VECT", &n) + 16, 2);
 }
 
 /* The VECT section of 24 bytes, as before character n-grams: the seed
@@ -864,43 +791,43 @@ static void normalize_two(unsigned char *p, size_t *len)
 static void vectorizer_section_of_the_old_size(unsigned char *p, size_t *len)
 {
     size_t n;
-    unsigned char *s = section(p, *len, "VECT", &n);
+    unsigned char *s = tu_section(p, *len, "VECT", &n);
     assert_int_equal(n, 28);
     memmove(s + 24, s + 28, *len - (size_t)(s + 28 - p));
     *len -= 4;
-    put64(s - 8, 24);
+    tu_put64(s - 8, 24);
 }
 
 static void too_many_buckets(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "VECT", &n), 40);
+    tu_put32(tu_section(p, *len, "VECT", &n), 40);
 }
 
 static void ngrams_zero(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "VECT", &n) + 4, 0);
+    tu_put32(tu_section(p, *len, "VECT", &n) + 4, 0);
 }
 
 static void not_a_number_in_w1(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "W1  ", &n) + 8, 0x7FC00000); /* NaN */
+    tu_put32(tu_section(p, *len, "W1  ", &n) + 8, 0x7FC00000); /* NaN */
 }
 
 static void infinity_in_dense(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "DENS", &n) + 4, 0x7F800000);
+    tu_put32(tu_section(p, *len, "DENS", &n) + 4, 0x7F800000);
 }
 
 static void duplicate_label(unsigned char *p, size_t *len)
 {
     size_t n;
-    unsigned char *s = section(p, *len, "LABL", &n);
+    unsigned char *s = tu_section(p, *len, "LABL", &n);
     /* count, then "neg", then "pos": make the second "neg" too. */
-    assert_int_equal(get32(s), 2);
+    assert_int_equal(tu_get32(s), 2);
     assert_memory_equal(s + 4 + 4 + 3 + 4, "pos", 3);
     memcpy(s + 4 + 4 + 3 + 4, "neg", 3);
 }
@@ -908,31 +835,31 @@ static void duplicate_label(unsigned char *p, size_t *len)
 static void label_with_a_tab(unsigned char *p, size_t *len)
 {
     size_t n;
-    memcpy(section(p, *len, "LABL", &n) + 8, "n\tg", 3);
+    memcpy(tu_section(p, *len, "LABL", &n) + 8, "n\tg", 3);
 }
 
 static void zero_labels(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "LABL", &n), 0);
+    tu_put32(tu_section(p, *len, "LABL", &n), 0);
 }
 
 static void wider_hidden_layer(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "NETW", &n) + 4, 3);
+    tu_put32(tu_section(p, *len, "NETW", &n) + 4, 3);
 }
 
 static void more_outputs_than_labels(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "NETW", &n) + 8, 3);
+    tu_put32(tu_section(p, *len, "NETW", &n) + 8, 3);
 }
 
 static void unknown_network_flag(unsigned char *p, size_t *len)
 {
     size_t n;
-    put32(section(p, *len, "NETW", &n) + 12, 6);
+    tu_put32(tu_section(p, *len, "NETW", &n) + 12, 6);
 }
 
 static void bytes_after_the_last_section(unsigned char *p, size_t *len)
@@ -944,14 +871,14 @@ static void bytes_after_the_last_section(unsigned char *p, size_t *len)
 static void last_section_missing(unsigned char *p, size_t *len)
 {
     size_t n;
-    unsigned char *s = section(p, *len, "BNST", &n);
+    unsigned char *s = tu_section(p, *len, "BNST", &n);
     *len = (size_t)(s - 12 - p);
 }
 
 static void sections_swapped(unsigned char *p, size_t *len)
 {
     size_t n;
-    memcpy(section(p, *len, "TOKN", &n) - 12, "VECT", 4);
+    memcpy(tu_section(p, *len, "TOKN", &n) - 12, "VECT", 4);
 }
 
 static void test_model_load_rejects_damaged_payloads_with_valid_checksums(void **state)
@@ -1003,36 +930,36 @@ static void test_model_load_rejects_damaged_headers(void **state)
 
     /* A newer format version, with a correct header checksum. */
     memcpy(copy, file, size);
-    put32(copy + 8, 3);
-    seal_header(copy);
+    tu_put32(copy + 8, 3);
+    tu_seal_header(copy);
     expect_load_error(copy, size, SENTIMENT_ERR_VERSION, "version 3");
 
     memcpy(copy, file, size);
-    put32(copy + 12, 1);
-    seal_header(copy);
+    tu_put32(copy + 12, 1);
+    tu_seal_header(copy);
     expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "flags");
 
     /* A forged payload size must not make the reader allocate it. */
     memcpy(copy, file, size);
-    put64(copy + 16, UINT64_C(1) << 40);
-    seal_header(copy);
+    tu_put64(copy + 16, UINT64_C(1) << 40);
+    tu_seal_header(copy);
     expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "payload size");
 
     memcpy(copy, file, size);
-    put64(copy + 16, 0);
-    seal_header(copy);
+    tu_put64(copy + 16, 0);
+    tu_seal_header(copy);
     expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "payload size");
 
     /* A payload size a little off: the data no longer unpacks to it. */
     memcpy(copy, file, size);
-    put64(copy + 16, get32(file + 16) + 1);
-    seal_header(copy);
+    tu_put64(copy + 16, tu_get32(file + 16) + 1);
+    tu_seal_header(copy);
     expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "compressed data");
 
     /* The payload checksum is checked. */
     memcpy(copy, file, size);
-    put32(copy + 32, get32(file + 32) ^ 0x10);
-    seal_header(copy);
+    tu_put32(copy + 32, tu_get32(file + 32) ^ 0x10);
+    tu_seal_header(copy);
     expect_load_error(copy, size, SENTIMENT_ERR_CORRUPT, "checksum");
 
     /* Bytes after the data, and the header checksum itself. */

@@ -22,8 +22,7 @@
 #include "internal.h"
 #include "model.h"
 #include "testutil.h"
-
-#define HEADER_SIZE 40
+#include "modelbytes.h"
 
 static tu_corpus corpus;
 
@@ -42,18 +41,6 @@ static int teardown(void **state)
     (void)state;
     tu_corpus_free(&corpus);
     return 0;
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-        (uint32_t)p[3] << 24;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
 }
 
 static sentiment_model *train_quantized(const char *bits, const char *hidden,
@@ -104,7 +91,7 @@ static void test_quantized_model_classifies_the_same_after_a_round_trip(void **s
         expect_setting(m, "quantize", bits[i]);
         expect_setting(m, "format-version", "2");
         first = tu_model_bytes(m, &n1);
-        assert_int_equal(get32(first + 8), 2);
+        assert_int_equal(tu_get32(first + 8), 2);
         if (sentiment_model_load_buffer(&loaded, first, n1, &err) != SENTIMENT_OK)
             fail_msg("%s bits: %s", bits[i], err.message);
         expect_setting(loaded, "quantize", bits[i]);
@@ -231,63 +218,17 @@ static void test_quantized_model_rejects_every_truncation_and_bit_flip(void **st
 
 /* ---- damage behind valid checksums ------------------------------------- */
 
-static unsigned char *unpack(const unsigned char *file, size_t *len)
-{
-    uLongf n = (uLongf)(get32(file + 16) | (uint64_t)get32(file + 20) << 32);
-    unsigned char *p = malloc(n);
-
-    assert_non_null(p);
-    assert_int_equal(uncompress(p, &n, file + HEADER_SIZE,
-                                (uLong)get32(file + 24)), Z_OK);
-    *len = n;
-    return p;
-}
-
-static unsigned char *pack(const unsigned char *header, const unsigned char *payload,
-                           size_t len, size_t *size)
-{
-    uLongf n = compressBound((uLong)len);
-    unsigned char *file = malloc(HEADER_SIZE + n);
-
-    assert_non_null(file);
-    assert_int_equal(compress2(file + HEADER_SIZE, &n, payload, (uLong)len, 6), Z_OK);
-    memcpy(file, header, HEADER_SIZE);
-    put32(file + 16, (uint32_t)len);
-    put32(file + 20, 0);
-    put32(file + 24, (uint32_t)n);
-    put32(file + 28, 0);
-    put32(file + 32, (uint32_t)crc32(0L, file + HEADER_SIZE, (uInt)n));
-    put32(file + 36, (uint32_t)crc32(0L, file, 36));
-    *size = HEADER_SIZE + n;
-    return file;
-}
-
-/* The first byte of the content of section TAG. */
-static unsigned char *section(unsigned char *payload, size_t len, const char *tag)
-{
-    size_t at = 0;
-
-    while (at + 12 <= len) {
-        size_t n = get32(payload + at + 4);
-        if (memcmp(payload + at, tag, 4) == 0)
-            return payload + at + 12;
-        at += 12 + n;
-    }
-    fail_msg("no section %s", tag);
-    return NULL;
-}
-
 static void expect_damage_rejected(void (*damage)(unsigned char *, size_t),
                                    const char *words)
 {
     sentiment_model *m = train_quantized("8", "4", "64", "0");
     size_t size, len, packed_size;
     unsigned char *file = tu_model_bytes(m, &size);
-    unsigned char *payload = unpack(file, &len), *packed;
+    unsigned char *payload = tu_unpack(file, &len), *packed;
     sentiment_error err;
 
     damage(payload, len);
-    packed = pack(file, payload, len, &packed_size);
+    packed = tu_pack(payload, len, tu_get32(file + 8), &packed_size);
     if (load_copy(packed, packed_size, &err) != SENTIMENT_ERR_CORRUPT)
         fail_msg("damage that should say '%s' was not noticed", words);
     if (strstr(err.message, words) == NULL)
@@ -302,8 +243,8 @@ static void expect_damage_rejected(void (*damage)(unsigned char *, size_t),
  * the scales. */
 static unsigned char *first_code(unsigned char *payload, size_t len)
 {
-    unsigned char *w = section(payload, len, "W1Q ");
-    uint32_t kept = get32(w + 4);
+    unsigned char *w = tu_section(payload, len, "W1Q ", NULL);
+    uint32_t kept = tu_get32(w + 4);
     return w + 8 + 64 / 8 + 2 * (size_t)kept;
 }
 
@@ -314,7 +255,7 @@ static void code_minus_128(unsigned char *p, size_t len)
 
 static void one_row_fewer_in_the_map(unsigned char *p, size_t len)
 {
-    unsigned char *w = section(p, len, "W1Q ");
+    unsigned char *w = tu_section(p, len, "W1Q ", NULL);
     for (size_t i = 0; i < 8; i++)
         if (w[8 + i] != 0) {
             w[8 + i] &= (unsigned char)(w[8 + i] - 1);
@@ -325,25 +266,25 @@ static void one_row_fewer_in_the_map(unsigned char *p, size_t len)
 
 static void unknown_bit_width(unsigned char *p, size_t len)
 {
-    put32(section(p, len, "W1Q "), 6);
+    tu_put32(tu_section(p, len, "W1Q ", NULL), 6);
 }
 
 static void negative_row_scale(unsigned char *p, size_t len)
 {
-    unsigned char *w = section(p, len, "W1Q ");
+    unsigned char *w = tu_section(p, len, "W1Q ", NULL);
     w[8 + 8 + 1] |= 0x80;
 }
 
 static void zero_row_scale(unsigned char *p, size_t len)
 {
-    unsigned char *w = section(p, len, "W1Q ");
+    unsigned char *w = tu_section(p, len, "W1Q ", NULL);
     w[8 + 8] = 0;
     w[8 + 8 + 1] = 0;
 }
 
 static void negative_scale_step(unsigned char *p, size_t len)
 {
-    section(p, len, "SCL8")[3] |= 0x80;
+    tu_section(p, len, "SCL8", NULL)[3] |= 0x80;
 }
 
 static void test_quantized_model_rejects_damage_behind_valid_checksums(void **state)

@@ -26,6 +26,8 @@
 
 static void usage(void)
 {
+    const char *env;
+
     printf("Usage: %s [-m MODEL] [OPTION]... [FILE]...\n"
            "  or:  %s [-m MODEL] --evaluate CORPUS...\n", cli_program, cli_program);
     fputs(
@@ -73,8 +75,9 @@ static void usage(void)
 "\n"
 "Exit status: 0 success, 1 bad input or runtime error, 2 bad usage.\n"
 "See sentiment-classify(1).\n", stdout);
+    env = getenv("SENTIMENT_MODEL");
     printf("\nDefault model: %s%s\n", sentiment_model_default_path(),
-           getenv("SENTIMENT_MODEL") && *getenv("SENTIMENT_MODEL") ? " ($SENTIMENT_MODEL)" :
+           env != NULL && env[0] != '\0' ? " ($SENTIMENT_MODEL)" :
            " (the built-in copy is used)");
 }
 
