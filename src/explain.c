@@ -114,15 +114,16 @@ static int append(sn_explainer *e, const char *s, size_t len)
 
 /* Appends the n-gram of ORIGIN as the model saw it, NUL-terminated. */
 static int append_ngram(sn_explainer *e, const sn_tokenizer *tk,
+                        const sn_vectorizer_settings *v,
                         const sn_feature_origin *origin)
 {
     static const char *const marker[] = {"", " [intensified]", " [capitals]",
-                                         " [elongated]"};
+                                         " [elongated]", " [stem]"};
     const size_t first = origin->end + 1 - origin->n;
     /* Capitals and elongation are features of the plain token: a negation
      * scope does not set them apart. */
     const int show_negation = origin->kind == SN_ORIGIN_NGRAM ||
-        origin->kind == SN_ORIGIN_INTENSIFIED;
+        origin->kind == SN_ORIGIN_INTENSIFIED || origin->kind == SN_ORIGIN_STEM;
 
     for (size_t i = first; i <= origin->end; i++) {
         const sn_token *t = &tk->tokens[i];
@@ -133,7 +134,11 @@ static int append_ngram(sn_explainer *e, const sn_tokenizer *tk,
             return -1;
         if (show_negation && (t->flags & SN_TOKEN_NEGATED) && append(e, "NOT_", 4) < 0)
             return -1;
-        if (append(e, tk->text + t->start, t->len) < 0)
+        /* A stem ends in "-" where it cuts its word short. */
+        size_t len = origin->kind == SN_ORIGIN_STEM && t->kind == SN_TOKEN_WORD ?
+            sn_stem_bytes(tk->text + t->start, t->len, v->stem) : t->len;
+        if (append(e, tk->text + t->start, len) < 0 ||
+            (len < t->len && append(e, "-", 1) < 0))
             return -1;
     }
     if (origin->kind < sizeof marker / sizeof marker[0] &&
@@ -243,7 +248,8 @@ int sentiment_explain(sentiment_classifier *c, const char *text, size_t len,
     n = k < f->count ? k : f->count;
     for (size_t i = 0; i < n; i++) {
         e->ranked[i].at = e->text_len;
-        if (append_ngram(e, &c->tokenizer, &f->origin[e->ranked[i].position]) < 0)
+        if (append_ngram(e, &c->tokenizer, &m->vectorizer,
+                         &f->origin[e->ranked[i].position]) < 0)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for an explanation");
     }
     /* Only now: the buffer may have moved while it grew. */

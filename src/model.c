@@ -92,6 +92,8 @@ int sentiment_model_get(const sentiment_model *model, const char *name, char *bu
         snprintf(value, sizeof value, "%u", (unsigned)v->ngrams);
     else if (strcmp(name, "char-ngrams") == 0)
         snprintf(value, sizeof value, "%u", (unsigned)v->char_ngrams);
+    else if (strcmp(name, "stem") == 0)
+        snprintf(value, sizeof value, "%u", (unsigned)v->stem);
     else if (strcmp(name, "weighting") == 0)
         snprintf(value, sizeof value, "%s",
                  v->weighting == SN_WEIGHT_LOGTF ? "logtf" : "binary");

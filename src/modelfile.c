@@ -31,10 +31,15 @@
 
 #define MAGIC "SNTMODEL"
 /* Version 1 holds 32-bit floats only; version 2 is written for models with
- * a quantized first layer (sections SCL8 and W1Q instead of SCAL and W1),
- * so that a library that only knows version 1 refuses them by name. */
+ * a quantized first layer (sections SCL8 and W1Q instead of SCAL and W1);
+ * version 3 for models with word stems, whose VECT section has one more
+ * field, and whose first layer may be either kind, told apart by the
+ * section tags.  Each model is written in the lowest version that holds
+ * it, so that a library that does not know what a model needs refuses it
+ * by its version instead of misreading it. */
 #define FORMAT_VERSION 1
 #define FORMAT_VERSION_QUANTIZED 2
+#define FORMAT_VERSION_STEM 3
 #define HEADER_SIZE 40
 #define MAX_LABEL_BYTES 1024
 /* zlib cannot expand data by more than about 1032:1. */
@@ -237,6 +242,8 @@ static int build_payload(const sentiment_model *m, buffer *b)
     emit32(b, m->vectorizer.weighting);
     emit32(b, m->vectorizer.normalize);
     emit64(b, m->vectorizer.seed);
+    if (sn_model_format_version(m) >= FORMAT_VERSION_STEM)
+        emit32(b, m->vectorizer.stem);
     end_section(b, s);
 
     if (net->w1q == NULL) {
@@ -393,6 +400,8 @@ out:
 
 int sn_model_format_version(const sentiment_model *m)
 {
+    if (m->vectorizer.stem > 0)
+        return FORMAT_VERSION_STEM;
     return m->net.w1q != NULL ? FORMAT_VERSION_QUANTIZED : FORMAT_VERSION;
 }
 
@@ -661,12 +670,12 @@ static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
     return SENTIMENT_OK;
 }
 
-static int parse_payload(cursor *c, sentiment_model *m, int quantized)
+static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
 {
     cursor s;
     const unsigned char *p;
     uint32_t inputs, hidden, outputs, flags;
-    int rc;
+    int quantized, rc;
 
     if ((rc = parse_labels(c, m)) != SENTIMENT_OK)
         return rc;
@@ -675,7 +684,7 @@ static int parse_payload(cursor *c, sentiment_model *m, int quantized)
         return rc;
 
     if ((rc = open_section(c, "VECT", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "VECT", 28)) != SENTIMENT_OK)
+        (rc = expect_size(&s, "VECT", version >= FORMAT_VERSION_STEM ? 32 : 28)))
         return rc;
     p = s.p;
     m->vectorizer.bucket_bits = get32(p);
@@ -684,6 +693,10 @@ static int parse_payload(cursor *c, sentiment_model *m, int quantized)
     m->vectorizer.weighting = get32(p + 12);
     m->vectorizer.normalize = get32(p + 16);
     m->vectorizer.seed = get64(p + 20);
+    m->vectorizer.stem = version >= FORMAT_VERSION_STEM ? get32(p + 28) : 0;
+    if (version >= FORMAT_VERSION_STEM &&
+        (m->vectorizer.stem < 1 || m->vectorizer.stem > SN_MAX_STEM))
+        return corrupt(c, "impossible stem length");
     if (m->vectorizer.char_ngrams < 1 || m->vectorizer.char_ngrams > SN_MAX_NGRAMS)
         return corrupt(c, "impossible character n-gram order");
     if (m->vectorizer.weighting > SN_WEIGHT_LOGTF || m->vectorizer.normalize > 1)
@@ -694,6 +707,9 @@ static int parse_payload(cursor *c, sentiment_model *m, int quantized)
     if (m->vectorizer.ngrams < 1 || m->vectorizer.ngrams > SN_MAX_NGRAMS)
         return corrupt(c, "impossible n-gram order");
 
+    /* Versions 1 and 2 say by themselves; in version 3 the next tag does. */
+    quantized = version == FORMAT_VERSION_QUANTIZED ||
+        (version == FORMAT_VERSION_STEM && c->left >= 4 && memcmp(c->p, "SCL8", 4) == 0);
     if (quantized) {
         if ((rc = parse_scale_codes(c, m)) != SENTIMENT_OK)
             return rc;
@@ -799,11 +815,11 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     if (get32(data + 36) != (uint32_t)crc32(0L, data, 36))
         return corrupt(&c, "header checksum mismatch");
     version = get32(data + 8);
-    if (version != FORMAT_VERSION && version != FORMAT_VERSION_QUANTIZED)
+    if (version < FORMAT_VERSION || version > FORMAT_VERSION_STEM)
         return sn_fail(err, SENTIMENT_ERR_VERSION,
                        "%s: model format version %u is not supported (this library "
-                       "reads versions %u and %u)", name, version, FORMAT_VERSION,
-                       FORMAT_VERSION_QUANTIZED);
+                       "reads versions %u to %u)", name, version, FORMAT_VERSION,
+                       FORMAT_VERSION_STEM);
     if (get32(data + 12) != 0)
         return corrupt(&c, "unknown header flags");
     payload_len = get64(data + 16);
@@ -835,7 +851,7 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     }
     c.p = payload;
     c.left = (size_t)payload_len;
-    rc = parse_payload(&c, m, version == FORMAT_VERSION_QUANTIZED);
+    rc = parse_payload(&c, m, version);
     if (rc == SENTIMENT_OK) {
         *out = m;
         m = NULL;

@@ -199,6 +199,12 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
         else
             return sn_fail(err, SENTIMENT_ERR_INVALID,
                            "weighting: '%s' is neither 'binary' nor 'logtf'", value);
+    } else if (strcmp(name, "stem") == 0) {
+        if (parse_uint(value, 0, SN_MAX_STEM, &u) < 0)
+            return sn_fail(err, SENTIMENT_ERR_INVALID,
+                           "stem: '%s' is not a whole number from 0 to %d", value,
+                           SN_MAX_STEM);
+        t->vectorizer.stem = (uint32_t)u;
     } else if (strcmp(name, "normalize") == 0) {
         if (parse_uint(value, 0, 1, &u) < 0)
             return sn_fail(err, SENTIMENT_ERR_INVALID, "normalize: '%s' is not 0 or 1",

@@ -6,7 +6,8 @@
  * Each token is hashed once; an n-gram's hash is combined from its tokens'
  * hashes, in order, so "not good" and "good not" land apart.  A token in a
  * negation scope gets a different hash, so "good" and the "good" of "not
- * good" are different features too.
+ * good" are different features too.  Long words also count as their first
+ * few characters, a crude stem.
  *
  * To explain a prediction one must know which n-gram gave each feature.
  * That bookkeeping is written into the one body that also classifies, as a
@@ -26,6 +27,7 @@ void sn_vectorizer_settings_default(sn_vectorizer_settings *s)
     s->char_ngrams = 4;
     s->weighting = SN_WEIGHT_BINARY;
     s->normalize = 1;
+    s->stem = 5;
     s->seed = 0x5EB71E57ULL;
 }
 
@@ -111,6 +113,7 @@ static inline uint64_t combine(uint64_t left, uint64_t right)
 #define SALT_INTENSIFIED 0x696E74656E736521ULL
 #define SALT_ALLCAPS 0x616C6C6361707321ULL
 #define SALT_ELONGATED 0x656C6F6E67617421ULL
+#define SALT_STEM 0x7374656D73746D21ULL
 
 static int reserve(sn_features *f, size_t need)
 {
@@ -206,6 +209,17 @@ static ALWAYS_INLINE void add(builder *restrict b, uint64_t hash,
     }
 }
 
+size_t sn_stem_bytes(const char *p, size_t len, unsigned n)
+{
+    size_t i = 0;
+
+    /* Counts lead bytes, which every character has one of. */
+    for (unsigned chars = 0; i < len; i++)
+        if (((unsigned char)p[i] & 0xC0) != 0x80 && chars++ == n)
+            return i;
+    return len;
+}
+
 void sn_features_finish(sn_features *f, const float *scale, int normalize)
 {
     if (scale != NULL)
@@ -248,14 +262,15 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
      * than a bound, since a bit per bucket tells what is already there;
      * counts need the hash set, sized for the exact figure. */
     if (s->weighting == SN_WEIGHT_BINARY) {
-        if (tk->count > (SIZE_MAX / 8 - 1) / (order + 3))
+        if (tk->count > (SIZE_MAX / 8 - 1) / (order + 5))
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
-        most = tk->count * (order + 3) + 1;
+        most = tk->count * (order + 5) + 1;
     } else {
         most = 1;
         for (size_t i = 0; i < tk->count; i++) {
             const sn_token *t = &tk->tokens[i];
             most += t->kind == SN_TOKEN_CHAR ? order : s->ngrams;
+            most += 2; /* a stem and a bigram of stems */
             most += (t->flags & SN_TOKEN_INTENSIFIED) != 0;
             most += (t->flags & SN_TOKEN_ALLCAPS) != 0;
             most += (t->flags & SN_TOKEN_ELONGATED) != 0;
@@ -307,10 +322,11 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
         b.slot_mask = slots - 1;
     }
 
+    uint64_t prev_h = 0, prev_stem = 0;
     for (size_t i = 0; i < tk->count; i++) {
         const sn_token *t = &tk->tokens[i];
         uint64_t plain = hash_token(tk->text + t->start, t->len, s->seed);
-        uint64_t h = plain;
+        uint64_t h = plain, stem;
 
         if (t->flags & SN_TOKEN_NEGATED)
             h = combine(h, SALT_NEGATED);
@@ -336,6 +352,26 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
                     add(&b, window[k], origin, i, (unsigned)k + 1, SN_ORIGIN_NGRAM);
             }
         }
+        /* Truncation is a stemmer that knows no language: "admired" and
+         * "admires" share "admir", so a word met only in the test set still
+         * says something, alone and in bigrams ("truly admir").  A token
+         * without a stem stands for itself in those bigrams; a bigram of
+         * two such tokens is the word bigram already. */
+        stem = h;
+        if (t->kind == SN_TOKEN_WORD && t->len > s->stem && s->stem > 0) {
+            const char *w = tk->text + t->start;
+            size_t n = sn_stem_bytes(w, t->len, s->stem);
+            if (n < t->len) {
+                stem = combine(hash_token(w, n, s->seed), SALT_STEM);
+                if (t->flags & SN_TOKEN_NEGATED)
+                    stem = combine(stem, SALT_NEGATED);
+                add(&b, stem, origin, i, 1, SN_ORIGIN_STEM);
+            }
+        }
+        if (i > 0 && s->ngrams >= 2 && (stem != h || prev_stem != prev_h))
+            add(&b, combine(prev_stem, stem), origin, i, 2, SN_ORIGIN_STEM);
+        prev_h = h;
+        prev_stem = stem;
         if (t->flags & SN_TOKEN_INTENSIFIED)
             add(&b, combine(h, SALT_INTENSIFIED), origin, i, 1, SN_ORIGIN_INTENSIFIED);
         if (t->flags & SN_TOKEN_ALLCAPS)

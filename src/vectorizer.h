@@ -13,6 +13,7 @@
 #define SN_MAX_NGRAMS 5
 #define SN_MIN_BUCKET_BITS 4
 #define SN_MAX_BUCKET_BITS 26
+#define SN_MAX_STEM 16
 
 enum sn_weighting {
     SN_WEIGHT_BINARY = 0,  /* 1 for a bucket present, however often */
@@ -25,6 +26,8 @@ typedef struct sn_vectorizer_settings {
     uint32_t char_ngrams;  /* longest character n-gram in unspaced scripts */
     uint32_t weighting;    /* enum sn_weighting */
     uint32_t normalize;    /* 1: scale the vector to unit length */
+    uint32_t stem;         /* a word longer than this many characters also
+                            * counts as its first STEM characters; 0: never */
     uint64_t seed;         /* hash seed */
 } sn_vectorizer_settings;
 
@@ -33,7 +36,8 @@ enum sn_origin_kind {
     SN_ORIGIN_NGRAM = 0,        /* a word or character n-gram */
     SN_ORIGIN_INTENSIFIED = 1,  /* the marker of a word after an intensifier */
     SN_ORIGIN_ALLCAPS = 2,      /* the marker of a word in capitals */
-    SN_ORIGIN_ELONGATED = 3     /* the marker of an elongated word */
+    SN_ORIGIN_ELONGATED = 3,    /* the marker of an elongated word */
+    SN_ORIGIN_STEM = 4          /* the first characters of a long word */
 };
 
 /* Where a feature came from, for explaining a prediction: the n-gram of
@@ -69,10 +73,11 @@ uint64_t sn_hash(const void *data, size_t len, uint64_t seed);
 
 /*
  * Hashes every word n-gram of the tokens in TK (n = 1 .. ngrams), the
- * character n-grams of unspaced scripts (n = 1 .. char_ngrams), and one
- * extra feature for each word marked intensified, in capitals or elongated,
- * into 2^bucket_bits buckets.  A token in a negation scope hashes apart
- * from the same token outside one.
+ * character n-grams of unspaced scripts (n = 1 .. char_ngrams), the stem of
+ * each word longer than STEM characters, and one extra feature for each
+ * word marked intensified, in capitals or elongated, into 2^bucket_bits
+ * buckets.  A token in a negation scope hashes apart from the same token
+ * outside one.
  */
 int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
                  sn_features *f, sentiment_error *err);
@@ -89,6 +94,11 @@ int sn_vectorize_scaled(const sn_vectorizer_settings *s, const float *scale,
 int sn_vectorize_origin(const sn_vectorizer_settings *s, const float *scale,
                         const sn_tokenizer *tk, sn_features *f,
                         sentiment_error *err);
+
+/* The length in bytes of the first N characters of the LEN bytes of
+ * UTF-8 at P, or LEN when it has no more than N characters: the stem that
+ * the vectorizer hashes, or the whole word when the word has none. */
+size_t sn_stem_bytes(const char *p, size_t len, unsigned n);
 
 /* Multiplies each value by SCALE[index] (when not NULL), then scales the
  * vector to unit length when NORMALIZE is set. */

@@ -26,7 +26,10 @@ bad=$(awk -F'\t' '{ split($3, a, ":"); split($4, b, ":");
 # --explain: n-grams you would expect.
 printf 'a wonderful film\nthe room was awful\n' >"$WORK/two"
 expect_exit 0 "--explain 3" $RUN "$CLASSIFY" -m "$model" --explain 3 "$WORK/two"
-expect_grep '^pos	[01]\.[0-9]*	wonderful:+[0-9.]*' "$WORK/out" "a positive review is explained by 'wonderful', towards pos"
+# The word or its stem ("wonde- [stem]") comes first.
+expect_grep '^pos	[01]\.[0-9]*	wonde\(rful\|- \[stem\]\):+[0-9.]*' "$WORK/out" \
+    "a positive review is explained by 'wonderful' or its stem, towards pos"
+expect_grep '^pos	.*	wonde- \[stem\]:+[0-9.]*' "$WORK/out" "stems are explained as such"
 expect_grep '^neg	[01]\.[0-9]*	.*awful:+[0-9.]*' "$WORK/out" "a negative review is explained by 'awful', towards neg"
 printf 'great but awful\n' >"$WORK/mixed"
 $RUN "$CLASSIFY" -m "$model" -x 10 "$WORK/mixed" >"$WORK/out" 2>"$WORK/err"

@@ -527,6 +527,7 @@ static void expect_same_settings(const sentiment_model *a, const sentiment_model
     assert_int_equal(a->vectorizer.char_ngrams, b->vectorizer.char_ngrams);
     assert_int_equal(a->vectorizer.weighting, b->vectorizer.weighting);
     assert_int_equal(a->vectorizer.normalize, b->vectorizer.normalize);
+    assert_int_equal(a->vectorizer.stem, b->vectorizer.stem);
     assert_true(a->vectorizer.seed == b->vectorizer.seed);
 }
 
@@ -581,7 +582,8 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
         const char *const options[] = {
             "buckets", "256", "hidden", "4", "epochs", "2", "validation", "0",
             "ngrams", "3", "char-ngrams", "2", "weighting", "logtf", "normalize", "0",
-            "html", "0", "clitics", "0", "seed", "77", "lexicons", dir, NULL};
+            "html", "0", "clitics", "0", "seed", "77", "stem", "7", "lexicons", dir,
+            NULL};
         m = tu_train_tiny(options);
     }
     assert_int_equal(m->tokenizer.flags, SN_TOK_ALL & ~(SN_TOK_HTML | SN_TOK_CLITICS));
@@ -593,6 +595,7 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
     assert_int_equal(loaded->vectorizer.char_ngrams, 2);
     assert_int_equal(loaded->vectorizer.weighting, SN_WEIGHT_LOGTF);
     assert_int_equal(loaded->vectorizer.normalize, 0);
+    assert_int_equal(loaded->vectorizer.stem, 7);
     assert_int_equal(sn_lexicon_lookup(&loaded->lexicon, "hardly", 6),
                      SN_LEX_NEGATION | SN_LEX_INTENSIFIER);
     assert_int_equal(sn_lexicon_lookup(&loaded->lexicon, ":o)", 3), SN_LEX_EMOTICON);
@@ -606,6 +609,40 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
         unlink(path);
     }
     assert_int_equal(rmdir(dir), 0);
+}
+
+/* A model is written in the oldest format version that holds it, so that
+ * libraries from before word stems still read the models that have none,
+ * and refuse by the version those that have them. */
+static void test_model_without_stems_keeps_the_first_format_version(void **state)
+{
+    static const char *const stem_lengths[] = {"0", "5"};
+    static const uint32_t versions[] = {1, 3};
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        const char *const options[] = {
+            "buckets", "256", "hidden", "4", "epochs", "2", "validation", "0",
+            "stem", stem_lengths[i], NULL};
+        sentiment_model *m = tu_train_tiny(options), *loaded;
+        unsigned char *file;
+        size_t size, vect;
+
+        file = tu_model_bytes(m, &size);
+        assert_int_equal(tu_get32(file + 8), versions[i]);
+        {
+            unsigned char *payload = tu_unpack(file, &size);
+            tu_section(payload, size, "VECT", &vect);
+            assert_int_equal(vect, i == 0 ? 28 : 32);
+            free(payload);
+        }
+        loaded = round_trip(m);
+        expect_same_settings(m, loaded);
+        expect_same_model(m, loaded);
+        sentiment_model_free(loaded);
+        sentiment_model_free(m);
+        free(file);
+    }
 }
 
 static void test_model_trained_with_a_rule_off_classifies_as_before_saving(void **state)
@@ -679,7 +716,7 @@ static void expect_damage_rejected(damage_fn damage, int code, const char *words
     file = tu_model_bytes(small, &size);
     payload = tu_unpack(file, &len);
     damage(payload, &len);
-    broken = tu_pack(payload, len, 1, &broken_size);
+    broken = tu_pack(payload, len, tu_get32(file + 8), &broken_size);
     expect_load_error(broken, broken_size, code, words);
     free(broken);
     free(payload);
@@ -786,16 +823,33 @@ static void normalize_two(unsigned char *p, size_t *len)
     tu_put32(tu_section(p, *len, "VECT", &n) + 16, 2);
 }
 
-/* The VECT section of 24 bytes, as before character n-grams: the seed
- * moved up over the new fields' place. */
+/* The VECT section without its last field, as an older format version
+ * would have it. */
 static void vectorizer_section_of_the_old_size(unsigned char *p, size_t *len)
+{
+    size_t n = 0;
+    unsigned char *s = tu_section(p, *len, "VECT", &n);
+    assert_true(n >= 28);
+    memmove(s + n - 4, s + n, *len - (size_t)(s + n - p));
+    *len -= 4;
+    tu_put64(s - 8, n - 4);
+}
+
+/* In format version 3 the stem length follows the seed. */
+static void stem_zero(unsigned char *p, size_t *len)
 {
     size_t n;
     unsigned char *s = tu_section(p, *len, "VECT", &n);
-    assert_int_equal(n, 28);
-    memmove(s + 24, s + 28, *len - (size_t)(s + 28 - p));
-    *len -= 4;
-    tu_put64(s - 8, 24);
+    assert_int_equal(n, 32);
+    tu_put32(s + 28, 0);
+}
+
+static void stem_too_long(unsigned char *p, size_t *len)
+{
+    size_t n;
+    unsigned char *s = tu_section(p, *len, "VECT", &n);
+    assert_int_equal(n, 32);
+    tu_put32(s + 28, SN_MAX_STEM + 1);
 }
 
 static void too_many_buckets(unsigned char *p, size_t *len)
@@ -902,6 +956,8 @@ static void test_model_load_rejects_damaged_payloads_with_valid_checksums(void *
     expect_damage_rejected(unknown_weighting, SENTIMENT_ERR_CORRUPT, "weighting");
     expect_damage_rejected(normalize_two, SENTIMENT_ERR_CORRUPT, "weighting");
     expect_damage_rejected(vectorizer_section_of_the_old_size, SENTIMENT_ERR_CORRUPT, "VECT");
+    expect_damage_rejected(stem_zero, SENTIMENT_ERR_CORRUPT, "stem");
+    expect_damage_rejected(stem_too_long, SENTIMENT_ERR_CORRUPT, "stem");
     expect_damage_rejected(too_many_buckets, SENTIMENT_ERR_CORRUPT, "buckets");
     expect_damage_rejected(ngrams_zero, SENTIMENT_ERR_CORRUPT, "n-gram");
     expect_damage_rejected(not_a_number_in_w1, SENTIMENT_ERR_CORRUPT, "not a finite number");
@@ -930,9 +986,9 @@ static void test_model_load_rejects_damaged_headers(void **state)
 
     /* A newer format version, with a correct header checksum. */
     memcpy(copy, file, size);
-    tu_put32(copy + 8, 3);
+    tu_put32(copy + 8, 4);
     tu_seal_header(copy);
-    expect_load_error(copy, size, SENTIMENT_ERR_VERSION, "version 3");
+    expect_load_error(copy, size, SENTIMENT_ERR_VERSION, "version 4");
 
     memcpy(copy, file, size);
     tu_put32(copy + 12, 1);
@@ -1092,6 +1148,7 @@ int main(void)
         cmocka_unit_test(test_model_save_killed_mid_write_leaves_the_old_model_whole),
         cmocka_unit_test(test_model_round_trip_keeps_the_default_settings_and_word_lists),
         cmocka_unit_test(test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting),
+        cmocka_unit_test(test_model_without_stems_keeps_the_first_format_version),
         cmocka_unit_test(test_model_trained_with_a_rule_off_classifies_as_before_saving),
         cmocka_unit_test(test_model_classifies_with_the_rules_it_was_trained_with),
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),

@@ -43,13 +43,21 @@ static int teardown(void **state)
     return 0;
 }
 
-static sentiment_model *train_quantized(const char *bits, const char *hidden,
-                                        const char *buckets, const char *prune)
+/* Word stems (STEM > 0) make the file format version 3 instead of 2. */
+static sentiment_model *train_with_stems(const char *bits, const char *hidden,
+                                         const char *buckets, const char *prune,
+                                         const char *stem)
 {
     const char *const options[] = {
         "buckets", buckets, "hidden", hidden, "epochs", "20", "validation", "0",
-        "batch-size", "8", "quantize", bits, "prune", prune, NULL};
+        "batch-size", "8", "quantize", bits, "prune", prune, "stem", stem, NULL};
     return tu_train_tiny(options);
+}
+
+static sentiment_model *train_quantized(const char *bits, const char *hidden,
+                                        const char *buckets, const char *prune)
+{
+    return train_with_stems(bits, hidden, buckets, prune, "0");
 }
 
 static void expect_setting(const sentiment_model *m, const char *name, const char *want)
@@ -77,24 +85,27 @@ static void expect_same_predictions(const sentiment_model *a, const sentiment_mo
 
 static void test_quantized_model_classifies_the_same_after_a_round_trip(void **state)
 {
-    static const char *const bits[] = {"8", "4"};
+    static const char *const bits[] = {"8", "4", "8", "4"};
+    static const char *const stems[] = {"0", "0", "5", "5"};
+    static const char *const versions[] = {"2", "2", "3", "3"};
 
     (void)state;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 4; i++) {
         /* An odd width leaves half a byte unused at the end of 4-bit rows. */
-        sentiment_model *m = train_quantized(bits[i], "7", "4096", "0");
+        sentiment_model *m = train_with_stems(bits[i], "7", "4096", "0", stems[i]);
         sentiment_model *loaded;
         sentiment_error err;
         unsigned char *first, *second;
         size_t n1, n2;
 
         expect_setting(m, "quantize", bits[i]);
-        expect_setting(m, "format-version", "2");
+        expect_setting(m, "format-version", versions[i]);
         first = tu_model_bytes(m, &n1);
-        assert_int_equal(tu_get32(first + 8), 2);
+        assert_int_equal(tu_get32(first + 8), (uint32_t)atoi(versions[i]));
         if (sentiment_model_load_buffer(&loaded, first, n1, &err) != SENTIMENT_OK)
             fail_msg("%s bits: %s", bits[i], err.message);
         expect_setting(loaded, "quantize", bits[i]);
+        expect_setting(loaded, "stem", stems[i]);
         expect_same_predictions(m, loaded);
         second = tu_model_bytes(loaded, &n2);
         assert_int_equal(n1, n2);
@@ -185,11 +196,12 @@ static int load_copy(const unsigned char *data, size_t size, sentiment_error *er
 
 static void test_quantized_model_rejects_every_truncation_and_bit_flip(void **state)
 {
-    static const char *const bits[] = {"8", "4"};
+    static const char *const bits[] = {"8", "4", "8", "4"};
+    static const char *const stems[] = {"0", "0", "5", "5"};
 
     (void)state;
-    for (size_t i = 0; i < 2; i++) {
-        sentiment_model *m = train_quantized(bits[i], "3", "16", "0");
+    for (size_t i = 0; i < 4; i++) {
+        sentiment_model *m = train_with_stems(bits[i], "3", "16", "0", stems[i]);
         size_t size;
         unsigned char *data = tu_model_bytes(m, &size);
 
@@ -333,7 +345,8 @@ static void test_model_reports_the_settings_it_was_trained_with(void **state)
 {
     const char *const options[] = {
         "buckets", "1024", "hidden", "5", "ngrams", "3", "char-ngrams", "2",
-        "weighting", "logtf", "negation", "0", "bn-epsilon", "0.5", "epochs", "1", NULL};
+"weighting", "logtf", "negation", "0", "bn-epsilon", "0.5", "epochs", "1",
+        "stem", "3", NULL};
     sentiment_model *m = tu_train_tiny(options);
     char small[2];
     sentiment_error err;
@@ -352,7 +365,8 @@ static void test_model_reports_the_settings_it_was_trained_with(void **state)
     expect_setting(m, "nb-scaling", "1");
     expect_setting(m, "quantize", "0");
     expect_setting(m, "labels", "2");
-    expect_setting(m, "format-version", "1");
+    expect_setting(m, "stem", "3");
+    expect_setting(m, "format-version", "3");
     assert_int_equal(sentiment_model_get(m, "colour", small, sizeof small, &err),
                      SENTIMENT_ERR_INVALID);
     assert_non_null(strstr(err.message, "colour"));

@@ -195,6 +195,7 @@ static void test_vectorizer_lists_indices_in_order_of_first_occurrence(void **st
     uint32_t a, b, c;
 
     (void)state;
+    s.stem = 0; /* one feature a word */
     sn_features_init(&f);
     sn_features_init(&one);
     vectorize(&s, "apple", &one);
@@ -291,7 +292,7 @@ static void test_vectorizer_gives_an_empty_vector_for_an_empty_text(void **state
     sn_features_init(&f);
     vectorize(&s, "", &f);
     assert_int_equal(f.count, 0);
-    vectorize(&s, "something", &f);
+    vectorize(&s, "thing", &f);
     assert_int_equal(f.count, 1);
     vectorize(&s, "   ", &f);
     assert_int_equal(f.count, 0);
@@ -548,6 +549,136 @@ static void test_vectorizer_gives_marked_words_an_extra_feature(void **state)
     sn_features_release(&marked);
 }
 
+/* ---- word stems ------------------------------------------------------------ */
+
+static void test_vectorizer_gives_a_long_word_its_stem_as_an_extra_feature(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 4), none = settings(24, 1, 4);
+    sn_features admired, admires, f;
+
+    (void)state;
+    none.stem = 0;
+    sn_features_init(&admired);
+    sn_features_init(&admires);
+    sn_features_init(&f);
+    assert_int_equal(s.stem, 5);
+    vectorize(&s, "admired", &admired);
+    vectorize(&s, "admires", &admires);
+    assert_int_equal(admired.count, 2);
+    assert_int_equal(admires.count, 2);
+    /* Two words, one stem. */
+    assert_int_not_equal(admired.index[0], admires.index[0]);
+    assert_int_equal(admired.index[1], admires.index[1]);
+    /* The stem is not the word "admir", which is too short for a stem. */
+    vectorize(&s, "admir", &f);
+    assert_int_equal(f.count, 1);
+    assert_int_not_equal(f.index[0], admired.index[1]);
+    /* Without stems, the word alone, in the same bucket. */
+    vectorize(&none, "admired", &f);
+    assert_int_equal(f.count, 1);
+    assert_int_equal(f.index[0], admired.index[0]);
+    /* With stems of six characters they still share "admire". */
+    s.stem = 6;
+    vectorize(&s, "admires", &f);
+    vectorize(&s, "admired", &admired);
+    assert_int_equal(f.index[1], admired.index[1]);
+    sn_features_release(&admired);
+    sn_features_release(&admires);
+    sn_features_release(&f);
+}
+
+static void test_vectorizer_makes_bigrams_of_stems(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 2, 4);
+    sn_features a, b;
+
+    (void)state;
+    sn_features_init(&a);
+    sn_features_init(&b);
+    /* "she", "admired", "she admired", the stem "admir" and the bigram
+     * "she admir". */
+    vectorize(&s, "she admired", &a);
+    vectorize(&s, "she admires", &b);
+    assert_int_equal(a.count, 5);
+    assert_int_equal(b.count, 5);
+    assert_int_equal(a.index[0], b.index[0]);
+    assert_int_not_equal(a.index[2], b.index[2]);
+    assert_int_equal(a.index[3], b.index[3]);
+    assert_int_equal(a.index[4], b.index[4]);
+    /* Words too short for stems make no bigram beyond their own. */
+    vectorize(&s, "good film", &a);
+    assert_int_equal(a.count, 3);
+    /* Without bigrams, no bigrams of stems either. */
+    s.ngrams = 1;
+    vectorize(&s, "she admired", &a);
+    assert_int_equal(a.count, 3);
+    sn_features_release(&a);
+    sn_features_release(&b);
+}
+
+static void test_vectorizer_counts_stem_length_in_characters_not_bytes(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 4);
+    sn_features a, b;
+
+    (void)state;
+    sn_features_init(&a);
+    sn_features_init(&b);
+    /* "cafés": five characters in six bytes, no stem. */
+    vectorize(&s, "caf\xC3\xA9s", &a);
+    assert_int_equal(a.count, 1);
+    /* "naïveté" and "naïvety" share "naïve". */
+    vectorize(&s, "na\xC3\xAFvet\xC3\xA9", &a);
+    vectorize(&s, "na\xC3\xAFvety", &b);
+    assert_int_equal(a.count, 2);
+    assert_int_equal(b.count, 2);
+    assert_int_equal(a.index[1], b.index[1]);
+    assert_int_equal(sn_stem_bytes("na\xC3\xAFvet\xC3\xA9", 9, 5), 6);
+    assert_int_equal(sn_stem_bytes("na\xC3\xAFve", 6, 5), 6);
+    assert_int_equal(sn_stem_bytes("abc", 3, 5), 3);
+    assert_int_equal(sn_stem_bytes("abc", 3, 0), 0);
+    /* Numbers and characters of unspaced scripts are no words. */
+    vectorize(&s, "1234567", &a);
+    assert_int_equal(a.count, 1);
+    s.char_ngrams = 1;
+    vectorize(&s, chinese, &a);
+    assert_int_equal(a.count, 6);
+    sn_features_release(&a);
+    sn_features_release(&b);
+}
+
+static void test_vectorizer_hashes_a_negated_stem_apart_from_the_same_stem(void **state)
+{
+    sn_vectorizer_settings s = settings(24, 1, 8);
+    sn_features plain, negated;
+    sn_tokenizer tk;
+    sn_tokenizer_settings ts;
+    sentiment_error err;
+
+    (void)state;
+    sn_features_init(&plain);
+    sn_features_init(&negated);
+    vectorize(&s, "admired", &plain);
+    /* "not", "admired" negated, and its stem negated. */
+    vectorize(&s, "not admired", &negated);
+    assert_int_equal(negated.count, 3);
+    assert_true(find_index(&negated, plain.index[0]) < 0);
+    assert_true(find_index(&negated, plain.index[1]) < 0);
+    /* Explanations say which feature is a stem. */
+    sn_tokenizer_init(&tk);
+    sn_tokenizer_settings_default(&ts);
+    assert_int_equal(sn_tokenize(&tk, &ts, &lexicon, "admired", 7, &err), SENTIMENT_OK);
+    assert_int_equal(sn_vectorize_origin(&s, NULL, &tk, &plain, &err), SENTIMENT_OK);
+    assert_int_equal(plain.count, 2);
+    assert_int_equal(plain.origin[0].kind, SN_ORIGIN_NGRAM);
+    assert_int_equal(plain.origin[1].kind, SN_ORIGIN_STEM);
+    assert_int_equal(plain.origin[1].end, 0);
+    assert_int_equal(plain.origin[1].n, 1);
+    sn_tokenizer_release(&tk);
+    sn_features_release(&plain);
+    sn_features_release(&negated);
+}
+
 static void test_vectorizer_survives_random_texts_and_settings(void **state)
 {
     /* Runs of characters of every length, words, marks and breaks, with
@@ -717,7 +848,7 @@ static void test_vectorizer_with_origins_makes_the_same_vector(void **state)
                         const sn_feature_origin *o = &traced.origin[i];
                         assert_true(o->end < tk.count);
                         assert_true(o->n >= 1 && o->n <= o->end + 1);
-                        assert_true(o->kind <= SN_ORIGIN_ELONGATED);
+                        assert_true(o->kind <= SN_ORIGIN_STEM);
                     }
                 }
     sn_features_release(&plain);
@@ -788,6 +919,10 @@ int main(void)
         cmocka_unit_test(test_vectorizer_leaves_english_text_unaffected_by_char_ngrams),
         cmocka_unit_test(test_vectorizer_makes_no_character_ngram_across_a_word),
         cmocka_unit_test(test_vectorizer_hashes_a_negated_token_apart_from_the_same_token),
+        cmocka_unit_test(test_vectorizer_gives_a_long_word_its_stem_as_an_extra_feature),
+        cmocka_unit_test(test_vectorizer_makes_bigrams_of_stems),
+        cmocka_unit_test(test_vectorizer_counts_stem_length_in_characters_not_bytes),
+        cmocka_unit_test(test_vectorizer_hashes_a_negated_stem_apart_from_the_same_stem),
         cmocka_unit_test(test_vectorizer_gives_marked_words_an_extra_feature),
         cmocka_unit_test(test_vectorizer_survives_random_texts_and_settings),
         cmocka_unit_test(test_hash_is_stable_for_the_same_input),

@@ -35,6 +35,9 @@ static void usage(void)
 "      --char-ngrams=N       longest character n-gram in scripts written\n"
 "                            without spaces (Chinese, Japanese, Thai...;\n"
 "                            default 4)\n"
+"      --stem=N              also count each word longer than N characters\n"
+"                            as its first N characters, 0 for never\n"
+"                            (default 5)\n"
 "      --weighting=W         feature values: binary (default) or logtf\n"
 "      --no-normalize        do not scale feature vectors to unit length\n"
 "      --lexicons=DIR        word lists from DIR instead of the built-in ones\n"
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
            OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
            OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
            OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_BAD_LINES, OPT_THREADS, OPT_DROPOUT,
-           OPT_WEIGHT_DECAY, OPT_LR_SCHEDULE, OPT_QUANTIZE, OPT_PRUNE };
+           OPT_WEIGHT_DECAY, OPT_LR_SCHEDULE, OPT_QUANTIZE, OPT_PRUNE, OPT_STEM };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"epochs", required_argument, NULL, 'e'},
@@ -210,6 +213,7 @@ int main(int argc, char **argv)
         {"validation", required_argument, NULL, OPT_VALIDATION},
         {"char-ngrams", required_argument, NULL, OPT_CHAR_NGRAMS},
         {"weighting", required_argument, NULL, OPT_WEIGHTING},
+        {"stem", required_argument, NULL, OPT_STEM},
         {"lexicons", required_argument, NULL, OPT_LEXICONS},
         {"no-normalize", no_argument, NULL, OPT_NO_NORMALIZE},
         {"no-html", no_argument, NULL, OPT_NO_HTML},
@@ -270,6 +274,7 @@ int main(int argc, char **argv)
         case OPT_VALIDATION: name = "validation"; break;
         case OPT_CHAR_NGRAMS: name = "char-ngrams"; break;
         case OPT_WEIGHTING: name = "weighting"; break;
+        case OPT_STEM: name = "stem"; break;
         case OPT_LEXICONS: name = "lexicons"; break;
         case OPT_NO_NORMALIZE: name = "normalize"; value = "0"; break;
         case OPT_NO_HTML: name = "html"; value = "0"; break;
