@@ -295,10 +295,10 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   ngrams         longest word n-gram, 1 to 5 (default 2)
  *   char-ngrams    longest character n-gram in scripts written without
  *                  spaces (Chinese, Japanese, Thai, ...), 1 to 5 (default 4)
- *   stem           a word longer than this many characters also counts
- *                  as its first that many characters, a stem shared with
- *                  its other forms ("admired", "admires": "admir"); 0 to 16,
- *                  0 for none (default 5)
+ *   stem           a word longer than this many characters also counts,
+ *                  at half weight, as its first that many characters, a
+ *                  stem shared with its other forms ("admired", "admires":
+ *                  "admir"); 0 to 16, 0 for none (default 5)
  *   weighting      "binary" (default) or "logtf" feature values
  *   normalize      1 to scale feature vectors to unit length (default 1)
  *   lexicons       a folder with negation.txt, contrast.txt, intensifiers.txt

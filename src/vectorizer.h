@@ -14,6 +14,8 @@
 #define SN_MIN_BUCKET_BITS 4
 #define SN_MAX_BUCKET_BITS 26
 #define SN_MAX_STEM 16
+/* The value of a stem's feature, where a word's is 1 (or 1 + log(count)). */
+#define SN_STEM_WEIGHT 0.5f
 
 enum sn_weighting {
     SN_WEIGHT_BINARY = 0,  /* 1 for a bucket present, however often */
@@ -27,7 +29,8 @@ typedef struct sn_vectorizer_settings {
     uint32_t weighting;    /* enum sn_weighting */
     uint32_t normalize;    /* 1: scale the vector to unit length */
     uint32_t stem;         /* a word longer than this many characters also
-                            * counts as its first STEM characters; 0: never */
+                            * counts as its first STEM characters, at
+                            * SN_STEM_WEIGHT; 0: never */
     uint64_t seed;         /* hash seed */
 } sn_vectorizer_settings;
 
@@ -73,11 +76,11 @@ uint64_t sn_hash(const void *data, size_t len, uint64_t seed);
 
 /*
  * Hashes every word n-gram of the tokens in TK (n = 1 .. ngrams), the
- * character n-grams of unspaced scripts (n = 1 .. char_ngrams), the stem of
- * each word longer than STEM characters, and one extra feature for each
- * word marked intensified, in capitals or elongated, into 2^bucket_bits
- * buckets.  A token in a negation scope hashes apart from the same token
- * outside one.
+ * character n-grams of unspaced scripts (n = 1 .. char_ngrams), one extra
+ * feature for each word marked intensified, in capitals or elongated, and
+ * the stem of each word longer than STEM characters (these last, at half a
+ * word's value), into 2^bucket_bits buckets.  A token in a negation scope
+ * hashes apart from the same token outside one.
  */
 int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
                  sn_features *f, sentiment_error *err);

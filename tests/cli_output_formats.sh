@@ -29,7 +29,7 @@ expect_exit 0 "--explain 3" $RUN "$CLASSIFY" -m "$model" --explain 3 "$WORK/two"
 # The word or its stem ("wonde- [stem]") comes first.
 expect_grep '^pos	[01]\.[0-9]*	wonde\(rful\|- \[stem\]\):+[0-9.]*' "$WORK/out" \
     "a positive review is explained by 'wonderful' or its stem, towards pos"
-expect_grep '^pos	.*	wonde- \[stem\]:+[0-9.]*' "$WORK/out" "stems are explained as such"
+expect_grep '^pos	.*[	 ]wonde- \[stem\]:+[0-9.]*' "$WORK/out" "stems are explained as such"
 expect_grep '^neg	[01]\.[0-9]*	.*awful:+[0-9.]*' "$WORK/out" "a negative review is explained by 'awful', towards neg"
 printf 'great but awful\n' >"$WORK/mixed"
 $RUN "$CLASSIFY" -m "$model" -x 10 "$WORK/mixed" >"$WORK/out" 2>"$WORK/err"

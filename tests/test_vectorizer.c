@@ -587,7 +587,7 @@ static void test_vectorizer_gives_a_long_word_its_stem_as_an_extra_feature(void 
     sn_features_release(&f);
 }
 
-static void test_vectorizer_makes_bigrams_of_stems(void **state)
+static void test_vectorizer_puts_stems_last_at_half_a_words_value(void **state)
 {
     sn_vectorizer_settings s = settings(24, 2, 4);
     sn_features a, b;
@@ -595,23 +595,29 @@ static void test_vectorizer_makes_bigrams_of_stems(void **state)
     (void)state;
     sn_features_init(&a);
     sn_features_init(&b);
-    /* "she", "admired", "she admired", the stem "admir" and the bigram
-     * "she admir". */
+    s.normalize = 0;
+    /* "she", "admired", "she admired", then the stem "admir": stems make
+     * no bigrams. */
     vectorize(&s, "she admired", &a);
     vectorize(&s, "she admires", &b);
-    assert_int_equal(a.count, 5);
-    assert_int_equal(b.count, 5);
+    assert_int_equal(a.count, 4);
+    assert_int_equal(b.count, 4);
     assert_int_equal(a.index[0], b.index[0]);
     assert_int_not_equal(a.index[2], b.index[2]);
     assert_int_equal(a.index[3], b.index[3]);
-    assert_int_equal(a.index[4], b.index[4]);
-    /* Words too short for stems make no bigram beyond their own. */
-    vectorize(&s, "good film", &a);
-    assert_int_equal(a.count, 3);
-    /* Without bigrams, no bigrams of stems either. */
-    s.ngrams = 1;
+    for (size_t i = 0; i < 3; i++)
+        assert_true(a.value[i] == 1.0f);
+    assert_true(a.value[3] == SN_STEM_WEIGHT);
+    /* With counts: 1 + log(2) for the stem of two words, halved. */
+    s.weighting = SN_WEIGHT_LOGTF;
+    vectorize(&s, "admired admires", &a);
+    assert_int_equal(a.count, 4);
+    assert_true(fabsf(a.value[3] - SN_STEM_WEIGHT * (1.0f + logf(2.0f))) < 1e-6f);
+    /* Scaled to unit length, a stem keeps half a word's value. */
+    s.weighting = SN_WEIGHT_BINARY;
+    s.normalize = 1;
     vectorize(&s, "she admired", &a);
-    assert_int_equal(a.count, 3);
+    assert_true(fabsf(a.value[3] * 2 - a.value[0]) < 1e-6f);
     sn_features_release(&a);
     sn_features_release(&b);
 }
@@ -920,7 +926,7 @@ int main(void)
         cmocka_unit_test(test_vectorizer_makes_no_character_ngram_across_a_word),
         cmocka_unit_test(test_vectorizer_hashes_a_negated_token_apart_from_the_same_token),
         cmocka_unit_test(test_vectorizer_gives_a_long_word_its_stem_as_an_extra_feature),
-        cmocka_unit_test(test_vectorizer_makes_bigrams_of_stems),
+        cmocka_unit_test(test_vectorizer_puts_stems_last_at_half_a_words_value),
         cmocka_unit_test(test_vectorizer_counts_stem_length_in_characters_not_bytes),
         cmocka_unit_test(test_vectorizer_hashes_a_negated_stem_apart_from_the_same_stem),
         cmocka_unit_test(test_vectorizer_gives_marked_words_an_extra_feature),
