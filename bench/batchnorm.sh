@@ -265,7 +265,7 @@ else
         done
     done
     echo "sentiment-train --epochs $log_epochs ${no_stop[*]+${no_stop[*]} }--log FILE.csv; validation = the default held-out share of train;" \
-        "seconds from the log's elapsed_seconds; test accuracy of the model kept (the epoch with the best validation accuracy)."
+        "seconds from the log's elapsed_seconds; test accuracy of the model kept (the epoch with the lowest validation loss)."
     echo
     echo "| corpus | batch norm | epochs to 99 % of final valid acc | seconds to that epoch | final valid acc | best valid acc (epoch) | test acc | train s (log) |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|"

@@ -387,10 +387,13 @@ typedef struct sentiment_progress {
     double elapsed;             /* seconds since training started */
     size_t train_examples;
     size_t valid_examples;
-    int best;                   /* 1 when this epoch is the best so far */
+    int best;                   /* 1 when this epoch has the lowest validation
+                                 * loss so far */
     double epoch_fraction;      /* share of the current epoch done, 0 to 1 */
     unsigned best_epoch;        /* the best epoch so far, 0 before the first */
     int stopping;               /* 1 when early stopping ends training here */
+    double valid_loss;          /* mean log loss on the held-out examples, or
+                                 * -1 (since 0.2.0) */
 } sentiment_progress;
 
 /* Return non-zero to cancel training (it then fails with
@@ -403,7 +406,8 @@ SENTIMENT_API void sentiment_trainer_set_progress(sentiment_trainer *t,
 
 /*
  * Trains a model on the examples added.  The weights of the epoch with the
- * best validation accuracy are kept.  The model's labels are sorted by
+ * lowest validation log loss are kept (accuracy would choose among epochs
+ * that differ by a handful of examples, often the most overfitted one).  The model's labels are sorted by
  * their bytes (strcmp), whatever the order of the examples.  On success
  * *OUT is a new model that the caller frees.
  */

@@ -83,10 +83,10 @@ expect_exit 0 "training with --valid, --log and --plot" $RUN "$TRAIN" --epochs 4
 expect_grep "valid10.tsv: 10 validation examples" "$WORK/err" "validation file counted"
 expect_grep "validation report for the model kept" "$WORK/err" "the validation report is printed"
 expect_grep "^examples: 10$" "$WORK/err" "the report covers the validation file"
-[ "$(head -n 1 "$WORK/log.csv")" = "epoch,train_loss,valid_accuracy,elapsed_seconds" ] &&
+[ "$(head -n 1 "$WORK/log.csv")" = "epoch,train_loss,valid_accuracy,elapsed_seconds,valid_loss" ] &&
     pass "the log has its header" || fail "log header: $(head -n 1 "$WORK/log.csv")"
 [ "$(wc -l <"$WORK/log.csv")" -eq 5 ] && pass "one log row per epoch" || fail "log rows: $(wc -l <"$WORK/log.csv")"
-bad=$(tail -n +2 "$WORK/log.csv" | grep -cvE '^[1-4],[0-9.]+,[01]\.[0-9]+,[0-9.]+$')
+bad=$(tail -n +2 "$WORK/log.csv" | grep -cvE '^[1-4],[0-9.]+,[01]\.[0-9]+,[0-9.]+,[0-9.]+$')
 [ "$bad" -eq 0 ] && pass "log rows are well formed" || fail "$bad malformed log rows"
 expect_grep "<svg" "$WORK/curves.svg" "the plot is an SVG document"
 expect_grep "validation accuracy" "$WORK/curves.svg" "the plot shows validation accuracy"
@@ -95,8 +95,15 @@ expect_grep "validation accuracy" "$WORK/curves.svg" "the plot shows validation 
 if command -v xmllint >/dev/null 2>&1; then
     xmllint --noout "$WORK/curves.svg" && pass "the SVG is well-formed XML" || fail "the SVG is not well-formed"
 fi
+# Validation examples with their labels swapped: the better the model
+# learns the training ones, the higher their loss, so the first epoch stays
+# the best and training stops two epochs later.
+awk -F'\t' -v OFS='\t' '{ $1 = $1 == "pos" ? "neg" : "pos"; print }' "$WORK/valid10.tsv" \
+    >"$WORK/swapped10.tsv"
 expect_exit 0 "early stopping" $RUN "$TRAIN" --epochs 200 --patience 2 --buckets 4096 \
-    --valid "$WORK/valid10.tsv" -o "$WORK/p.model" "$WORK/train30.tsv"
+    --valid "$WORK/swapped10.tsv" -o "$WORK/p.model" "$WORK/train30.tsv"
 expect_grep "stopping early" "$WORK/err" "training says it stopped early"
+expect_grep "epoch 3/200" "$WORK/err" "it stops after the patience"
+if grep -q "epoch 4/200" "$WORK/err"; then fail "training went on after epoch 3"; else pass "no epoch after the third"; fi
 
 finish

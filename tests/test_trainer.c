@@ -812,9 +812,27 @@ static double corpus_accuracy(const sentiment_model *m, const tu_corpus *c, size
     return n ? (double)right / (double)n : 0;
 }
 
+/* Mean log loss of M on the corpus C, from index FROM on, every STEP-th. */
+static double corpus_log_loss(const sentiment_model *m, const tu_corpus *c, size_t from,
+                              size_t step)
+{
+    double sum = 0;
+    size_t n = 0;
+
+    for (size_t i = from; i < c->count; i += step, n++) {
+        long truth = sentiment_model_find_label(m, c->label[i], strlen(c->label[i]));
+        float p[2];
+        assert_int_equal(sentiment_model_label_count(m), 2);
+        tu_classify(m, c->text[i], p);
+        sum -= log((double)p[truth] + 1e-12);
+    }
+    return n ? sum / (double)n : 0;
+}
+
 typedef struct epoch_log {
     unsigned epochs;
     double accuracy[64];
+    double loss[64];
     int stopping;
     unsigned best_epoch;
 } epoch_log;
@@ -824,11 +842,64 @@ static int log_epochs(const sentiment_progress *p, void *user)
     epoch_log *log = user;
 
     if (p->stage == SENTIMENT_STAGE_EPOCH && log->epochs < 64) {
+        log->loss[log->epochs] = p->valid_loss;
         log->accuracy[log->epochs++] = p->valid_accuracy;
         log->stopping = p->stopping;
         log->best_epoch = p->best_epoch;
     }
     return 0;
+}
+
+/* Accuracy on a few validation examples stops moving long before their
+ * loss does: the epoch kept is the one with the lowest loss, not the first
+ * to reach the highest accuracy. */
+static void test_trainer_keeps_the_epoch_with_the_lowest_validation_loss(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_model *m = NULL;
+    sentiment_error err;
+    char path[4096];
+    tu_corpus c;
+    epoch_log log;
+    unsigned lowest = 0;
+
+    (void)state;
+    memset(&log, 0, sizeof log);
+    tu_tiny_path(path, sizeof path);
+    tu_corpus_load(&c, path);
+    for (size_t i = 0; i < c.count; i++) {
+        int rc = i % 3 == 2
+            ? sentiment_trainer_add_validation(t, c.label[i], strlen(c.label[i]), c.text[i],
+                                               strlen(c.text[i]), &err)
+            : sentiment_trainer_add(t, c.label[i], strlen(c.label[i]), c.text[i],
+                                    strlen(c.text[i]), &err);
+        assert_int_equal(rc, SENTIMENT_OK);
+    }
+    set(t, "buckets", "4096");
+    set(t, "hidden", "8");
+    set(t, "batch-size", "4");
+    set(t, "learning-rate", "0.005");
+    set(t, "epochs", "30");
+    set(t, "patience", "0");
+    sentiment_trainer_set_progress(t, log_epochs, &log);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    assert_int_equal(log.epochs, 30);
+    for (unsigned e = 1; e < log.epochs; e++)
+        if (log.loss[e] < log.loss[lowest])
+            lowest = e;
+    assert_int_equal(log.best_epoch, lowest + 1);
+    assert_true(fabs(corpus_log_loss(m, &c, 2, 3) - log.loss[lowest]) < 1e-4);
+    {
+        unsigned first_most_accurate = 0;
+        for (unsigned e = 1; e < log.epochs; e++)
+            if (log.accuracy[e] > log.accuracy[first_most_accurate])
+                first_most_accurate = e;
+        /* Otherwise this test could not tell the two rules apart. */
+        assert_int_not_equal(first_most_accurate, lowest);
+    }
+    sentiment_model_free(m);
+    sentiment_trainer_free(t);
+    tu_corpus_free(&c);
 }
 
 static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **state)
@@ -839,7 +910,7 @@ static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **st
     char path[4096];
     tu_corpus c;
     epoch_log log;
-    double best = -1, kept;
+    double lowest = INFINITY;
     char *report = NULL, expected[64];
 
     (void)state;
@@ -864,21 +935,27 @@ static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **st
     sentiment_trainer_set_progress(t, log_epochs, &log);
     assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
 
-    /* It stopped before the 60th epoch, three epochs after the best. */
+    /* It stopped before the 60th epoch, three epochs after the best, which
+     * is the first with the lowest validation loss. */
     assert_true(log.epochs < 60);
     assert_true(log.stopping);
     assert_int_equal(log.epochs, log.best_epoch + 3);
-    for (unsigned e = 0; e < log.epochs; e++)
-        if (log.accuracy[e] > best)
-            best = log.accuracy[e];
-    assert_true(log.accuracy[log.epochs - 1] <= best);
-    /* The model scores on the validation examples what the best epoch did. */
-    kept = corpus_accuracy(m, &c, 2, 3);
-    assert_true(fabs(kept - log.accuracy[log.best_epoch - 1]) < 1e-9);
-    assert_true(fabs(kept - best) < 1e-9);
+    for (unsigned e = 0; e < log.epochs; e++) {
+        assert_true(log.loss[e] > 0);
+        if (log.loss[e] < lowest)
+            lowest = log.loss[e];
+    }
+    assert_true(log.loss[log.best_epoch - 1] == lowest);
+    for (unsigned e = 0; e + 1 < log.best_epoch; e++)
+        assert_true(log.loss[e] > lowest);
+    /* The model scores on the validation examples what the best epoch did:
+     * its loss (up to the folding of batch normalization) and accuracy. */
+    assert_true(fabs(corpus_log_loss(m, &c, 2, 3) - lowest) < 1e-4);
+    assert_true(fabs(corpus_accuracy(m, &c, 2, 3) - log.accuracy[log.best_epoch - 1]) <
+                1e-9);
     /* And the report says so, for the 13 validation examples. */
     assert_int_equal(sentiment_trainer_report(t, &report, &err), SENTIMENT_OK);
-    snprintf(expected, sizeof expected, "accuracy: %.4f\n", best);
+    snprintf(expected, sizeof expected, "accuracy: %.4f\n", log.accuracy[log.best_epoch - 1]);
     assert_non_null(strstr(report, expected));
     assert_non_null(strstr(report, "examples: 13\n"));
     free(report);
@@ -976,6 +1053,7 @@ int main(void)
         cmocka_unit_test(test_trainer_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_trainer_add_that_runs_out_of_memory_adds_no_label),
         cmocka_unit_test(test_trainer_stops_early_and_keeps_the_best_epochs_weights),
+        cmocka_unit_test(test_trainer_keeps_the_epoch_with_the_lowest_validation_loss),
         cmocka_unit_test(test_trainer_report_needs_validation_examples),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
         cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),

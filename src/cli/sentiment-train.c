@@ -121,8 +121,8 @@ static void draw_bar(const progress_state *s, const sentiment_progress *p)
     fprintf(stderr, "\r%s: epoch %u/%u [%s] %3.0f%%  loss %.4f", cli_program, p->epoch,
             p->epochs, bar, p->epoch_fraction * 100, p->loss);
     if (s->best_epoch > 0)
-        fprintf(stderr, "  best validation %.4f (epoch %u)",
-                s->accuracy[s->best_epoch - 1], s->best_epoch);
+        fprintf(stderr, "  best epoch %u: accuracy %.4f",
+                s->best_epoch, s->accuracy[s->best_epoch - 1]);
     fprintf(stderr, "  %s left \033[K", left);
 }
 
@@ -142,7 +142,10 @@ static int on_progress(const sentiment_progress *p, void *user)
             fprintf(s->log, "%u,%.6f,", p->epoch, p->loss);
             if (p->valid_accuracy >= 0)
                 fprintf(s->log, "%.6f", p->valid_accuracy);
-            fprintf(s->log, ",%.3f\n", p->elapsed);
+            fprintf(s->log, ",%.3f,", p->elapsed);
+            if (p->valid_loss >= 0)
+                fprintf(s->log, "%.6f", p->valid_loss);
+            fputc('\n', s->log);
             if (fflush(s->log) != 0)
                 s->log_failed = 1;
         }
@@ -164,14 +167,14 @@ static int on_progress(const sentiment_progress *p, void *user)
         fputs("\r\033[K", stderr);
     s->bar_drawn = 0;
     if (p->valid_accuracy >= 0)
-        fprintf(stderr, "%s: epoch %u/%u  loss %.4f  validation accuracy %.4f  %.1fs%s\n",
-                cli_program, p->epoch, p->epochs, p->loss, p->valid_accuracy,
-                p->elapsed, p->best ? "  (best)" : "");
+        fprintf(stderr, "%s: epoch %u/%u  loss %.4f  validation loss %.4f accuracy %.4f"
+                "  %.1fs%s\n", cli_program, p->epoch, p->epochs, p->loss, p->valid_loss,
+                p->valid_accuracy, p->elapsed, p->best ? "  (best)" : "");
     else
         fprintf(stderr, "%s: epoch %u/%u  loss %.4f  %.1fs\n", cli_program, p->epoch,
                 p->epochs, p->loss, p->elapsed);
     if (p->stopping)
-        fprintf(stderr, "%s: stopping early: no better validation accuracy since epoch %u\n",
+        fprintf(stderr, "%s: stopping early: no lower validation loss since epoch %u\n",
                 cli_program, p->best_epoch);
     return 0;
 }
@@ -401,7 +404,7 @@ int main(int argc, char **argv)
             goto out;
         }
         state.log_path = log_path;
-        fputs("epoch,train_loss,valid_accuracy,elapsed_seconds\n", state.log);
+        fputs("epoch,train_loss,valid_accuracy,elapsed_seconds,valid_loss\n", state.log);
     }
     sentiment_trainer_set_progress(trainer, on_progress, &state);
     if (sentiment_trainer_train(trainer, &model, &err) != SENTIMENT_OK ||

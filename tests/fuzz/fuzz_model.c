@@ -7,8 +7,9 @@
  * first CRC test.  To reach the parser behind it, the first byte of the
  * input chooses: even, the rest is the file as it is; odd, the rest is the
  * payload (the sections), which is compressed and given a valid header
- * here, as sentiment_model_save() would, of format version 1 or, when bit
- * 1 of that byte is set, version 2 (quantized models).
+ * here, as sentiment_model_save() would, of the format version that bits 1
+ * and 2 of that byte choose: 0 version 1, 1 version 2 (quantized models),
+ * 2 or 3 version 3 (models with word stems).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -97,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     if (data[0] & 1) {
-        file = wrap(data + 1, size - 1, data[0] & 2 ? 2 : 1, &size);
+        static const uint32_t versions[] = {1, 2, 3, 3};
+        file = wrap(data + 1, size - 1, versions[(data[0] >> 1) & 3], &size);
         bytes = file;
     } else {
         bytes = data + 1;
