@@ -1,14 +1,17 @@
 #!/bin/bash
 # bench/batchnorm.sh - does batch normalization earn its place?
 #
-# Trains libsentiment with and without --no-batchnorm and answers three
+# Trains libsentiment with and without --no-batchnorm and answers five
 # questions, one markdown table each:
 #   (a) how many epochs it takes to reach 99 % of the validation accuracy
 #       of the last of 10 epochs (from the per-epoch CSV that --log writes;
 #       early stopping is switched off with --patience 0 for this one);
 #   (b) the final test accuracy across a learning-rate sweep, x1, x3, x10 and
 #       x30 the default rate;
-#   (c) the spread of the final test accuracy over seeds 1 to 5.
+#   (c) the spread of the final test accuracy over seeds 1 to 5;
+#   (d) the test accuracy with plain SGD across learning rates;
+#   (e) the test accuracy across the first layer's initialization scale,
+#       x1, x10 and x100 the default (--init-scale).
 # Everything else stays at sentiment-train's defaults, including the
 # held-out validation share that picks the epoch kept in the model.  Runs
 # take turns (with, then without batch normalization) and never overlap.
@@ -22,16 +25,18 @@ set -eu
 prog=batchnorm.sh
 multiples="1 3 10 30"
 sgd_rates="0.3 1 3"
+init_multiples="1 10 100"
 
 usage() {
     cat <<'EOF'
 Usage: bench/batchnorm.sh [-q] [-c "CORPUS..."] [-b BUILDDIR] [-x "OPTIONS"]
   or:  bench/batchnorm.sh -t LOG.csv...
-Train libsentiment with and without batch normalization and print four
+Train libsentiment with and without batch normalization and print five
 markdown tables: (a) epochs to reach 99 % of the final validation accuracy
 in 10 epochs, (b) test accuracy at x1, x3, x10, x30 the default learning
 rate, (c) test accuracy over seeds 1 to 5, (d) test accuracy with plain SGD
-at learning rates 0.3, 1 and 3.
+at learning rates 0.3, 1 and 3, (e) test accuracy at x1, x10 and x100 the
+default deviation of the first layer's initial weights.
 
   -q              quick mode, to try the script: 3 epochs, seeds 1 and 2
   -c "CORPUS..."  corpora to run (default: imdb sst2)
@@ -157,6 +162,8 @@ done
 help=$("$train" --help)
 default_lr=$(printf '%s\n' "$help" | sed -n 's/.*--learning-rate.*(default \([^)]*\)).*/\1/p')
 default_epochs=$(printf '%s\n' "$help" | sed -n 's/.*--epochs.*(default \([^)]*\)).*/\1/p')
+# --init-scale's help line wraps: its default is on the line after it.
+default_init=$(printf '%s\n' "$help" | sed -n '/--init-scale/{n;s/.*(default \([^)]*\)).*/\1/p;}')
 [ -n "$default_lr" ] || die "no '(default X)' on the --learning-rate line of sentiment-train --help"
 has_log=0
 if printf '%s\n' "$help" | grep -q -e '--log'; then
@@ -350,4 +357,38 @@ if "$train" --help | grep -q -- '--optimizer'; then
     printf '%s' "$rows"
 else
     echo "(d) not run: this sentiment-train has no --optimizer option."
+fi
+echo
+
+# (e) The first layer's initialization scale: the prototype found the plain
+# network sensitive to it (rows of buckets no training text reaches keep
+# their initial weights and add noise when classifying).
+rows=""
+if [ -n "$default_init" ]; then
+    for c in $corpora; do
+        for m in $init_multiples; do
+            scale=$(awk -v d="$default_init" -v m="$m" 'BEGIN { printf "%g", d * m }')
+            for bn in on off; do
+                set_bn_opt $bn
+                # x1 is the x1 run of (b): the same options.
+                [ "$m" != 1 ] || cp "$tmp/$c.$bn.x1.s1.acc" "$tmp/$c.$bn.init1.acc"
+                train_test "$c.$bn.init$m" "$c" "(e) initial weights x$m ($scale), $(bn_name $bn) batch normalization" \
+                    ${epoch_args[@]+"${epoch_args[@]}"} --learning-rate "$default_lr" --seed 1 \
+                    --init-scale "$scale" ${bn_opt[@]+"${bn_opt[@]}"}
+            done
+            rows=$rows$(awk -v c="$c" -v m="$m" -v s="$scale" \
+                -v on="$(cat "$tmp/$c.on.init$m.acc")" -v off="$(cat "$tmp/$c.off.init$m.acc")" \
+                'BEGIN { printf "| %s | x%s (%s) | %.4f | %.4f | %+.4f |\n", c, m, s, on, off, on - off }')$'\n'
+        done
+    done
+    echo "### (e) Test accuracy across the initialization scale of the first layer"
+    echo
+    echo "sentiment-train --init-scale S --seed 1, default learning rate, $epochs_said" \
+        "(x1 is the x1 run of (b)); the default deviation is $default_init."
+    echo
+    echo "| corpus | initial deviation | with batch norm | without | difference |"
+    echo "|---|---|---:|---:|---:|"
+    printf '%s' "$rows"
+else
+    echo "(e) not run: no '(default X)' for --init-scale in sentiment-train --help."
 fi
