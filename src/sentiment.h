@@ -318,7 +318,7 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *                  epoch planned
  *   init-scale     deviation of the first layer's initial weights (0.01)
  *   validation     fraction of the examples held out (default 0.05)
- *   patience       epochs without a better validation accuracy before
+ *   patience       epochs without a lower validation loss before
  *                  training stops early, 0 for never (default 2)
  *   dropout        share of the hidden units dropped at random in each
  *                  training step, 0 to 0.9 (default 0)
