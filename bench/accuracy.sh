@@ -75,10 +75,9 @@ classify=$builddir/sentiment-classify
 for exe in "$train" "$classify"; do
     [ -x "$exe" ] || die "no $exe; run make first, or give the build folder with -b"
 done
-command -v fasttext >/dev/null ||
-    die "fasttext not found; install it with: apt-get install -y fasttext"
-[ -x /usr/bin/time ] ||
-    die "/usr/bin/time not found; install it with: apt-get install -y time"
+. "$root/bench/debian.sh"
+need_debian fasttext fasttext
+need_debian /usr/bin/time time
 
 shared=${SENTIMENT_SHARED_DIR:-$root/../shared}
 [ -d "$shared/corpora" ] ||

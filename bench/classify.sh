@@ -42,14 +42,9 @@ classify=$builddir/sentiment-classify
 if [ ! -x "$train" ] || [ ! -x "$classify" ]; then
     die "no binaries in $builddir; run make first"
 fi
-if ! command -v fasttext >/dev/null; then
-    echo "$prog: installing fasttext" >&2
-    apt-get install -y -qq fasttext >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get install -y -qq fasttext >/dev/null; } ||
-        die "cannot install fasttext"
-fi
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null 2>&1 ||
-    die "/usr/bin/time is missing (Debian package time)"
+. "$root/bench/debian.sh"
+need_debian fasttext fasttext
+need_debian /usr/bin/time time
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
