@@ -407,9 +407,10 @@ SENTIMENT_API void sentiment_trainer_set_progress(sentiment_trainer *t,
 /*
  * Trains a model on the examples added.  The weights of the epoch with the
  * lowest validation log loss are kept (accuracy would choose among epochs
- * that differ by a handful of examples, often the most overfitted one).  The model's labels are sorted by
- * their bytes (strcmp), whatever the order of the examples.  On success
- * *OUT is a new model that the caller frees.
+ * that differ by a handful of examples, often the most overfitted one).
+ * The model's labels are sorted by their bytes (strcmp), whatever the
+ * order of the examples.  On success *OUT is a new model that the caller
+ * frees.
  */
 SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
                                           sentiment_model **out,
