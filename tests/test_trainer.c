@@ -850,6 +850,22 @@ static int log_epochs(const sentiment_progress *p, void *user)
     return 0;
 }
 
+/* Adds corpus C to T, every third example for validation only, given
+ * explicitly. */
+static void add_every_third_for_validation(sentiment_trainer *t, const tu_corpus *c)
+{
+    sentiment_error err;
+
+    for (size_t i = 0; i < c->count; i++) {
+        int rc = i % 3 == 2
+            ? sentiment_trainer_add_validation(t, c->label[i], strlen(c->label[i]),
+                                               c->text[i], strlen(c->text[i]), &err)
+            : sentiment_trainer_add(t, c->label[i], strlen(c->label[i]), c->text[i],
+                                    strlen(c->text[i]), &err);
+        assert_int_equal(rc, SENTIMENT_OK);
+    }
+}
+
 /* Accuracy on a few validation examples stops moving long before their
  * loss does: the epoch kept is the one with the lowest loss, not the first
  * to reach the highest accuracy. */
@@ -867,14 +883,7 @@ static void test_trainer_keeps_the_epoch_with_the_lowest_validation_loss(void **
     memset(&log, 0, sizeof log);
     tu_tiny_path(path, sizeof path);
     tu_corpus_load(&c, path);
-    for (size_t i = 0; i < c.count; i++) {
-        int rc = i % 3 == 2
-            ? sentiment_trainer_add_validation(t, c.label[i], strlen(c.label[i]), c.text[i],
-                                               strlen(c.text[i]), &err)
-            : sentiment_trainer_add(t, c.label[i], strlen(c.label[i]), c.text[i],
-                                    strlen(c.text[i]), &err);
-        assert_int_equal(rc, SENTIMENT_OK);
-    }
+    add_every_third_for_validation(t, &c);
     set(t, "buckets", "4096");
     set(t, "hidden", "8");
     set(t, "batch-size", "4");
@@ -917,15 +926,7 @@ static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **st
     memset(&log, 0, sizeof log);
     tu_tiny_path(path, sizeof path);
     tu_corpus_load(&c, path);
-    /* Every third example is for validation only, given explicitly. */
-    for (size_t i = 0; i < c.count; i++) {
-        int rc = i % 3 == 2
-            ? sentiment_trainer_add_validation(t, c.label[i], strlen(c.label[i]), c.text[i],
-                                               strlen(c.text[i]), &err)
-            : sentiment_trainer_add(t, c.label[i], strlen(c.label[i]), c.text[i],
-                                    strlen(c.text[i]), &err);
-        assert_int_equal(rc, SENTIMENT_OK);
-    }
+    add_every_third_for_validation(t, &c);
     set(t, "buckets", "4096");
     set(t, "hidden", "8");
     set(t, "batch-size", "4");
