@@ -6,10 +6,12 @@
 # absolute path) exists, installing PACKAGE with apt-get first if it does
 # not (with sudo when not root; the package lists are updated once if the
 # first try fails).  Calls die with a message if it still does not exist.
+have_command() {
+    [ -x "$1" ] || command -v "$1" >/dev/null 2>&1
+}
+
 need_debian() {
-    if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then
-        return 0
-    fi
+    have_command "$1" && return 0
     echo "$prog: installing $2 (Debian) for $1" >&2
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -17,5 +19,5 @@ need_debian() {
         { $sudo apt-get update -qq &&
           DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null; } ||
         die "$1 is missing and the Debian package $2 could not be installed"
-    [ -x "$1" ] || command -v "$1" >/dev/null 2>&1 || die "$1 is still missing after installing $2"
+    have_command "$1" || die "$1 is still missing after installing $2"
 }
