@@ -20,6 +20,8 @@
 
 int fsync(int fd);
 
+static int signalled; /* once: the first regular file is the model's */
+
 static void log_kind(const char *kind)
 {
     const char *path = getenv("FSYNC_LOG");
@@ -35,7 +37,6 @@ static void log_kind(const char *kind)
 
 int fsync(int fd)
 {
-    static int signalled;
     const char *sig = getenv("FSYNC_SIGNAL");
     struct stat st;
 
