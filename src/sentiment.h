@@ -169,7 +169,12 @@ SENTIMENT_API int sentiment_model_load_buffer(sentiment_model **out,
 /*
  * Writes MODEL to PATH.  The file is written under a temporary name in the
  * same directory and renamed into place, so an interrupted save never
- * damages an existing file at PATH.
+ * damages an existing file at PATH; on failure the temporary is removed.
+ * A symbolic link at PATH has its target replaced and stays a link; a PATH
+ * that exists and is not a regular file is refused (SENTIMENT_ERR_IO).  A
+ * replaced file keeps its mode, and its owner where permitted.  No signal
+ * handler is installed: a caller that must leave no temporary file when
+ * killed blocks SIGINT, SIGTERM and SIGHUP around the call.
  */
 SENTIMENT_API int sentiment_model_save(const sentiment_model *model,
                                        const char *path, sentiment_error *err);

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -419,6 +421,191 @@ static void test_model_save_replaces_a_file_without_leaving_temporaries(void **s
     assert_int_equal(sentiment_model_save(NULL, path, &err), SENTIMENT_ERR_INVALID);
     assert_int_equal(sentiment_model_save(trained, NULL, &err), SENTIMENT_ERR_INVALID);
 
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* Expects PATH to hold a model that loads as MODEL. */
+static void expect_model_at(const char *path, const sentiment_model *model)
+{
+    sentiment_model *m;
+    sentiment_error err;
+
+    if (sentiment_model_load(&m, path, &err) != SENTIMENT_OK)
+        fail_msg("%s does not load: %s", path, err.message);
+    expect_same_model(model, m);
+    sentiment_model_free(m);
+}
+
+static void test_model_save_keeps_the_mode_and_owner_of_the_file_it_replaces(void **state)
+{
+    char dir[4096], path[4200], name[256];
+    struct stat st;
+    mode_t mask;
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/model.bin", dir);
+    mask = umask(027);
+    assert_int_equal(sentiment_model_save(small, path, NULL), SENTIMENT_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640); /* a new file: 0666 less the umask */
+
+    umask(022);
+    assert_int_equal(chmod(path, 0600), 0);
+    assert_int_equal(sentiment_model_save(trained, path, NULL), SENTIMENT_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(chmod(path, 0604), 0);
+    assert_int_equal(sentiment_model_save(small, path, NULL), SENTIMENT_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0604);
+    /* Only root may give a file away; others keep what fchown allows. */
+    if (geteuid() == 0) {
+        assert_int_equal(chown(path, 1234, 5678), 0);
+        assert_int_equal(sentiment_model_save(trained, path, NULL), SENTIMENT_OK);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_uid, 1234);
+        assert_int_equal(st.st_gid, 5678);
+        assert_int_equal(st.st_mode & 07777, 0604);
+    }
+    umask(mask);
+    expect_model_at(path, geteuid() == 0 ? trained : small);
+    assert_int_equal(list_dir(dir, name, sizeof name), 1);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_model_save_through_a_symbolic_link_replaces_its_target(void **state)
+{
+    char dir[4096], real[4200], links[4200], target[4300], link[4300], chain[4300];
+    char name[256];
+    struct stat st;
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(real, sizeof real, "%s/real", dir);
+    snprintf(links, sizeof links, "%s/links", dir);
+    assert_int_equal(mkdir(real, 0777), 0);
+    assert_int_equal(mkdir(links, 0777), 0);
+    snprintf(target, sizeof target, "%s/model.bin", real);
+    snprintf(link, sizeof link, "%s/model.bin", links);
+    snprintf(chain, sizeof chain, "%s/chain", links);
+
+    /* A relative link in another directory, to a model. */
+    assert_int_equal(sentiment_model_save(small, target, NULL), SENTIMENT_OK);
+    assert_int_equal(symlink("../real/model.bin", link), 0);
+    assert_int_equal(sentiment_model_save(trained, link, NULL), SENTIMENT_OK);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    expect_model_at(target, trained);
+    assert_int_equal(list_dir(real, name, sizeof name), 1);
+    assert_int_equal(list_dir(links, name, sizeof name), 1);
+
+    /* A chain of two links, the last to a file that does not exist yet. */
+    unlink(target);
+    assert_int_equal(symlink("model.bin", chain), 0);
+    assert_int_equal(sentiment_model_save(small, chain, NULL), SENTIMENT_OK);
+    assert_int_equal(lstat(chain, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    expect_model_at(target, small);
+    assert_int_equal(list_dir(real, name, sizeof name), 1);
+    assert_int_equal(list_dir(links, name, sizeof name), 2);
+
+    /* A loop is an error, not a hang. */
+    unlink(link);
+    assert_int_equal(symlink("chain", link), 0);
+    assert_int_equal(sentiment_model_save(small, chain, NULL), SENTIMENT_ERR_IO);
+    assert_int_equal(list_dir(links, name, sizeof name), 2);
+
+    unlink(chain);
+    unlink(link);
+    unlink(target);
+    assert_int_equal(rmdir(real), 0);
+    assert_int_equal(rmdir(links), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_model_save_refuses_a_path_that_is_not_a_regular_file(void **state)
+{
+    char dir[4096], fifo[4200], link[4200], sub[4200], name[256];
+    sentiment_error err;
+    struct stat st;
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(mkfifo(fifo, 0666), 0);
+    assert_int_equal(symlink("fifo", link), 0);
+    assert_int_equal(mkdir(sub, 0777), 0);
+
+    assert_int_equal(sentiment_model_save(small, fifo, &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, fifo));
+    assert_non_null(strstr(err.message, "not a regular file"));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    assert_int_equal(sentiment_model_save(small, link, &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, "not a regular file"));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+
+    assert_int_equal(sentiment_model_save(small, sub, &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, sub));
+    assert_int_equal(stat(sub, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+
+    /* Nothing but the three that were there. */
+    assert_int_equal(list_dir(dir, name, sizeof name), 3);
+    assert_int_equal(rmdir(sub), 0);
+    unlink(link);
+    unlink(fifo);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* A write that fails (here on the file size limit, with SIGXFSZ ignored as
+ * sentiment-train ignores it) leaves the old model whole and no temporary. */
+static void test_model_save_failing_on_the_file_size_limit_leaves_no_temporary(void **state)
+{
+    char dir[4096], path[4200], name[256];
+    unsigned char *before, *after;
+    size_t before_size, after_size;
+    int status;
+    pid_t pid;
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/model.bin", dir);
+    assert_int_equal(sentiment_model_save(small, path, NULL), SENTIMENT_OK);
+    before = tu_read_file(path, &before_size);
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit limit = { before_size + 100, before_size + 100 };
+        sentiment_error err;
+        signal(SIGXFSZ, SIG_IGN);
+        if (setrlimit(RLIMIT_FSIZE, &limit) != 0)
+            _exit(3);
+        if (sentiment_model_save(trained, path, &err) != SENTIMENT_ERR_IO)
+            _exit(1);
+        _exit(strstr(err.message, strerror(EFBIG)) != NULL ? 0 : 2);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("the save over the limit did not fail as expected; status %#x", status);
+    after = tu_read_file(path, &after_size);
+    assert_int_equal(after_size, before_size);
+    assert_memory_equal(after, before, before_size);
+    assert_int_equal(list_dir(dir, name, sizeof name), 1);
+    free(before);
+    free(after);
     unlink(path);
     assert_int_equal(rmdir(dir), 0);
 }
@@ -1145,6 +1332,10 @@ int main(void)
         cmocka_unit_test(test_model_load_says_when_a_file_is_not_a_model),
         cmocka_unit_test(test_model_load_names_a_missing_file),
         cmocka_unit_test(test_model_save_replaces_a_file_without_leaving_temporaries),
+        cmocka_unit_test(test_model_save_keeps_the_mode_and_owner_of_the_file_it_replaces),
+        cmocka_unit_test(test_model_save_through_a_symbolic_link_replaces_its_target),
+        cmocka_unit_test(test_model_save_refuses_a_path_that_is_not_a_regular_file),
+        cmocka_unit_test(test_model_save_failing_on_the_file_size_limit_leaves_no_temporary),
         cmocka_unit_test(test_model_save_killed_mid_write_leaves_the_old_model_whole),
         cmocka_unit_test(test_model_round_trip_keeps_the_default_settings_and_word_lists),
         cmocka_unit_test(test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting),

@@ -3,11 +3,14 @@
  *
  * Parses options, hands them to the library by name, and reports progress.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -90,6 +93,7 @@ typedef struct progress_state {
     FILE *log;              /* --log, or NULL */
     const char *log_path;
     int log_failed;
+    int log_errno;          /* why it failed, or 0 */
     double *loss, *accuracy; /* per epoch, for --plot */
     unsigned epochs, best_epoch, epochs_run;
     int bar_drawn;
@@ -146,8 +150,10 @@ static int on_progress(const sentiment_progress *p, void *user)
             if (p->valid_loss >= 0)
                 fprintf(s->log, "%.6f", p->valid_loss);
             fputc('\n', s->log);
-            if (fflush(s->log) != 0)
+            if (fflush(s->log) != 0 && !s->log_failed) {
                 s->log_failed = 1;
+                s->log_errno = errno;
+            }
         }
     }
     if (s->quiet)
@@ -179,21 +185,224 @@ static int on_progress(const sentiment_progress *p, void *user)
     return 0;
 }
 
-/* Writes the learning curves to PATH; returns 0 or prints why not. */
-static int write_plot(const char *path, const progress_state *s, unsigned epochs_run)
+/* Writes the learning curves to PATH; returns 0 or prints why not, and
+ * that the model is at MODEL all the same. */
+static int write_plot(const char *path, const progress_state *s, unsigned epochs_run,
+                      const char *model)
 {
     FILE *f = fopen(path, "w");
+    int failed;
 
     if (f == NULL) {
-        cli_error("%s: %s", path, strerror(errno));
+        cli_error("%s: %s; the model was written to %s", path, strerror(errno), model);
         return -1;
     }
-    if (plot_learning_curves(f, s->loss, s->accuracy, epochs_run, s->best_epoch) < 0 ||
-        fclose(f) != 0) {
-        cli_error("%s: write error", path);
+    failed = plot_learning_curves(f, s->loss, s->accuracy, epochs_run, s->best_epoch) < 0;
+    errno = 0;
+    if (fclose(f) != 0 || failed) {
+        cli_error("%s: %s; the model was written to %s", path,
+                  errno != 0 ? strerror(errno) : "write error", model);
         return -1;
     }
     return 0;
+}
+
+/* ---- where the files go: checked before anything is read ---------------- */
+
+/* What tells two names of one file apart from two files: device and inode
+ * for a file that exists (or standard input, for "-"), and for one that
+ * does not yet, its directory's device and inode and its last name. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+    const char *base;   /* NULL when the file exists */
+} file_id;
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+/* The directory PATH is in, in memory the caller frees; NULL when out of
+ * memory. */
+static char *dir_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+
+    if (dir != NULL) {
+        memcpy(dir, slash == NULL ? "." : path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
+/* Fills *ID for PATH; returns 0, or -1 when PATH cannot be told apart
+ * (its directory does not exist either: then it is no file named twice). */
+static int get_file_id(const char *path, file_id *id)
+{
+    struct stat st;
+    char *dir;
+    int rc;
+
+    if (strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) == 0 : stat(path, &st) == 0) {
+        *id = (file_id){ st.st_dev, st.st_ino, NULL };
+        return 0;
+    }
+    if ((dir = dir_name(path)) == NULL)
+        return -1;
+    rc = stat(dir, &st);
+    free(dir);
+    if (rc != 0)
+        return -1;
+    *id = (file_id){ st.st_dev, st.st_ino, base_name(path) };
+    return 0;
+}
+
+/* PATH A and PATH B name one file (through links, hard or symbolic). */
+static int same_file(const char *a, const char *b)
+{
+    file_id x, y;
+
+    if (get_file_id(a, &x) < 0 || get_file_id(b, &y) < 0)
+        return 0;
+    if (x.dev != y.dev || x.ino != y.ino || (x.base == NULL) != (y.base == NULL))
+        return 0;
+    return x.base == NULL || strcmp(x.base, y.base) == 0;
+}
+
+/* Says why the file at PATH could not be written, the model when MODEL is
+ * set (which replaces only a regular file, renaming a new one into its
+ * directory), --log or --plot otherwise (written in place: a device or a
+ * FIFO is fine); returns 0 when it can be. */
+static int check_writable(const char *path, int model)
+{
+    struct stat st;
+    char *real = NULL, *dir;
+    int rc = 0;
+
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            cli_error("%s: %s", path, strerror(EISDIR));
+            return -1;
+        }
+        if (model && !S_ISREG(st.st_mode)) {
+            cli_error("%s: not a regular file; a model is written only to a regular "
+                      "file", path);
+            return -1;
+        }
+        if (!model) {
+            if (access(path, W_OK) != 0) {
+                cli_error("%s: %s", path, strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+        /* The model is renamed into the directory of the file links lead to. */
+        real = realpath(path, NULL);
+    } else if (errno != ENOENT) {
+        cli_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    dir = dir_name(real != NULL ? real : path);
+    if (dir == NULL) {
+        cli_error("out of memory");
+        rc = -1;
+    } else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("%s: %s", path, strerror(stat(dir, &st) != 0 ? errno : ENOTDIR));
+        rc = -1;
+    } else if (access(dir, W_OK | X_OK) != 0) {
+        cli_error("%s: cannot create a file in %s: %s", path, dir, strerror(errno));
+        rc = -1;
+    }
+    free(dir);
+    free(real);
+    return rc;
+}
+
+/* Refuses, with EXIT_USAGE, an output file that is also an input (one of
+ * the NCORPORA CORPORA or NVALID --valid files) or another output; says,
+ * with EXIT_FAILURE_RUN, when an output cannot be written.  Returns EXIT_OK
+ * otherwise. */
+static int check_paths(const char *output, const char *log_path, const char *plot_path,
+                       char *const *corpora, size_t ncorpora,
+                       const char *const *valid, size_t nvalid)
+{
+    const char *outputs[] = { output, log_path, plot_path };
+    static const char *const options[] = { "-o", "--log", "--plot" };
+    size_t ninputs = ncorpora + nvalid;
+
+    if (strcmp(output, "-") == 0)
+        return cli_usage_error("the model cannot go to standard output (-o -); "
+                               "name a file, e.g. ./- for a file named '-'");
+    for (size_t i = 0; i < 3; i++) {
+        if (outputs[i] == NULL)
+            continue;
+        for (size_t j = 0; j < ninputs; j++) {
+            const char *input = j < ncorpora ? corpora[j] : valid[j - ncorpora];
+            if (same_file(outputs[i], input))
+                return cli_usage_error("%s %s is the input %s: it would be overwritten",
+                                       options[i], outputs[i], input);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (outputs[j] != NULL && same_file(outputs[i], outputs[j]))
+                return cli_usage_error("%s %s and %s %s are the same file", options[j],
+                                       outputs[j], options[i], outputs[i]);
+    }
+    for (size_t i = 0; i < 3; i++)
+        if (outputs[i] != NULL && check_writable(outputs[i], i == 0) < 0)
+            return EXIT_FAILURE_RUN;
+    return EXIT_OK;
+}
+
+/* ---- saving ------------------------------------------------------------- */
+
+/* A signal among SIGINT, SIGTERM and SIGHUP is pending that will be
+ * delivered once the mask OLD is back: not blocked in it, not ignored. */
+static int held_signal_pending(const sigset_t *old)
+{
+    sigset_t pending;
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+    if (sigpending(&pending) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        if (sigismember(old, sigs[i]) == 0 && sigismember(&pending, sigs[i]) == 1 &&
+            sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+            return 1;
+    }
+    return 0;
+}
+
+/* Saves MODEL to PATH with SIGINT, SIGTERM and SIGHUP held back.  The
+ * library removes its temporary file on every failure, but nothing can
+ * once the process is killed, and a library installs no signal handlers:
+ * so the save is let finish (seconds at most) and a signal that came
+ * meanwhile then ends the program as it would have, with no temporary file
+ * left and the model either the old one or the new one, whole.  Returns
+ * 0, or EXIT_FAILURE_RUN after saying why. */
+static int save_model(const sentiment_model *model, const char *path)
+{
+    sigset_t held, old;
+    sentiment_error err;
+    int rc;
+
+    sigemptyset(&held);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGTERM);
+    sigaddset(&held, SIGHUP);
+    sigprocmask(SIG_BLOCK, &held, &old);
+    rc = sentiment_model_save(model, path, &err);
+    if (rc != SENTIMENT_OK)
+        cli_library_error(&err);
+    else if (held_signal_pending(&old))
+        cli_error("stopping on a signal that came while saving; the model was "
+                  "written to %s", path);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc == SENTIMENT_OK ? 0 : EXIT_FAILURE_RUN;
 }
 
 int main(int argc, char **argv)
@@ -260,6 +469,9 @@ int main(int argc, char **argv)
 
     cli_program = "sentiment-train";
     argv[0] = (char *)cli_program; /* getopt names it in its messages */
+    /* Past the file size limit a write then fails with EFBIG, and the save
+     * removes its temporary file, instead of the process being killed. */
+    signal(SIGXFSZ, SIG_IGN);
     if (sentiment_trainer_create(&trainer, &err) != SENTIMENT_OK)
         return cli_library_error(&err);
 
@@ -354,6 +566,12 @@ int main(int argc, char **argv)
         sentiment_trainer_free(trainer);
         return cli_usage_error("no training corpus given");
     }
+    status = check_paths(output, log_path, plot_path, argv + optind, (size_t)(argc - optind),
+                         valid, nvalid);
+    if (status != EXIT_OK) {
+        sentiment_trainer_free(trainer);
+        return status;
+    }
 
     for (int i = optind; i < argc; i++) {
         size_t before = sentiment_trainer_example_count(trainer);
@@ -407,23 +625,27 @@ int main(int argc, char **argv)
         fputs("epoch,train_loss,valid_accuracy,elapsed_seconds,valid_loss\n", state.log);
     }
     sentiment_trainer_set_progress(trainer, on_progress, &state);
-    if (sentiment_trainer_train(trainer, &model, &err) != SENTIMENT_OK ||
-        sentiment_model_save(model, output, &err) != SENTIMENT_OK) {
+    if (sentiment_trainer_train(trainer, &model, &err) != SENTIMENT_OK) {
         if (state.bar_drawn)
             fputs("\n", stderr);
         status = cli_library_error(&err);
         goto out;
     }
+    if ((status = save_model(model, output)) != EXIT_OK)
+        goto out;
     if (state.log != NULL) {
-        int failed = state.log_failed || fclose(state.log) != 0;
+        errno = 0;
+        int failed = fclose(state.log) != 0 || state.log_failed;
+        int why = state.log_failed ? state.log_errno : errno;
         state.log = NULL;
         if (failed) {
-            cli_error("%s: write error", log_path);
+            cli_error("%s: %s; the model was written to %s", log_path,
+                      why != 0 ? strerror(why) : "write error", output);
             status = EXIT_FAILURE_RUN;
             goto out;
         }
     }
-    if (plot_path != NULL && write_plot(plot_path, &state, state.epochs_run) < 0) {
+    if (plot_path != NULL && write_plot(plot_path, &state, state.epochs_run, output) < 0) {
         status = EXIT_FAILURE_RUN;
         goto out;
     }
