@@ -81,7 +81,7 @@ assert lines[1]["fields"] == [""], lines[1]
 ' "$WORK/oddjson" 2>"$WORK/err" && pass "json escapes quotes, backslashes, control bytes; invalid bytes become U+FFFD" ||
         { fail "json escaping:"; sed 's/^/    /' "$WORK/err"; }
 else
-    echo "skip: python3 not found, json not parsed"
+    skip "json parsed back: python3 not found"
 fi
 expect_exit 0 "--format tsv is the default" $RUN "$CLASSIFY" -m "$model" --format tsv "$WORK/texts"
 cmp -s "$WORK/out" "$WORK/plain" && pass "--format tsv is the plain output" || fail "--format tsv differs"

@@ -5,8 +5,7 @@
 
 corpus="${SHARED_DIR:-}/corpora/cr"
 if [ ! -r "$corpus/train.tsv.gz" ]; then
-    echo "SKIP: no real corpus at $corpus (set SENTIMENT_SHARED_DIR to the folder holding corpora/)"
-    exit 77
+    skip_all "no real corpus at $corpus (set SENTIMENT_SHARED_DIR to the folder holding corpora/)"
 fi
 
 expect_exit 0 "training on CR with default options" $RUN "$TRAIN" -q -o "$WORK/cr.model" "$corpus/train.tsv.gz"

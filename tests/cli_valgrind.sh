@@ -4,14 +4,12 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 if ! command -v valgrind >/dev/null 2>&1; then
-    echo "SKIP: valgrind is not installed (apt-get install valgrind)"
-    exit 77
+    skip_all "valgrind is not installed (apt-get install valgrind)"
 fi
 # valgrind cannot run programs built with AddressSanitizer.
 case "${SENTIMENT_SANITIZERS:-}" in
 *sanitize=*address*)
-    echo "SKIP: built with -fsanitize=address, which valgrind cannot run"
-    exit 77 ;;
+    skip_all "built with -fsanitize=address, which valgrind cannot run" ;;
 esac
 
 # The programs are libtool wrapper scripts: libtool runs valgrind on the

@@ -16,8 +16,7 @@ if [ ! -f "$builddir/libsentiment-uninstalled.pc" ]; then
     finish
 fi
 if [ ! -f "$libdir/libsentiment.so" ]; then
-    echo "SKIP: no shared library in $libdir (built with --disable-shared?)"
-    exit 77
+    skip_all "no shared library in $libdir (built with --disable-shared?)"
 fi
 
 model="$WORK/sample.model"
@@ -80,9 +79,9 @@ fi
 
 # ---- examples/classify.py, through ctypes ----
 if ! command -v python3 >/dev/null 2>&1; then
-    echo "python3 not found: examples/classify.py not tested"
+    skip "examples/classify.py: python3 not found"
 elif [ -n "${SANITIZER_CFLAGS:-}" ]; then
-    echo "sanitizer build: python3 cannot load the instrumented library; examples/classify.py not tested"
+    skip "examples/classify.py: python3 cannot load the sanitizer build's library"
 else
     if python3 "$srcdir/examples/classify.py" --lib "$libdir/libsentiment.so" "$model" \
             <"$WORK/reviews.txt" >"$WORK/out.py" 2>"$WORK/err"; then

@@ -1,5 +1,8 @@
-# tests/lib.sh - sourced by the shell tests.  Exit codes follow automake:
-# 0 pass, 1 fail, 77 skip (always with a reason on stdout).
+# tests/lib.sh - sourced by the shell tests.  They speak TAP, read by
+# Automake's tap-driver.sh, so that "make check" counts every check: pass,
+# fail and skip print one result each, finish prints the plan.  A test
+# that cannot run here calls skip_all with the reason before any check.
+# Run alone, a test exits 0 when every check passed, 1 otherwise.
 set -u
 
 top_srcdir=${top_srcdir:-.}
@@ -11,13 +14,23 @@ DATA="$top_srcdir/tests/data"
 RUN=${SENTIMENT_TEST_WRAPPER:-}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sentiment-test.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
+trap 'lib_exit' EXIT
 
 failures=0
 checks=0
 
-pass() { checks=$((checks + 1)); echo "ok: $*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
+# Anything else a test prints should not start with "ok", "not ok", "1.."
+# or "#": those lines are TAP.  Details go indented below a result.
+pass() { checks=$((checks + 1)); echo "ok $checks - $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }
+# skip REASON: a check that cannot run here, counted as skipped.
+skip() { checks=$((checks + 1)); echo "ok $checks # SKIP $*"; }
+
+# skip_all REASON: nothing of this test can run here.
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
 
 # expect_exit CODE DESCRIPTION COMMAND...: runs COMMAND, stdout to
 # $WORK/out, stderr to $WORK/err, and checks its exit code.
@@ -43,8 +56,23 @@ expect_grep() {
     fi
 }
 
+# The plan comes last: a test that stops before it has no plan, and the
+# driver reports that as an error.
 finish() {
-    echo "$checks checks, $failures failed"
+    [ "$checks" -gt 0 ] || fail "the test made no check"
+    echo "1..$checks"
+    echo "# $checks checks, $failures failed"
     [ "$failures" -eq 0 ]
     exit $?
+}
+
+# An "exit 77" (Automake's skip, from a test written before TAP) becomes
+# a skip with no reason here: the reason it printed is in the log.
+lib_exit() {
+    status=$?
+    rm -rf "$WORK"
+    if [ "$status" -eq 77 ] && [ "$checks" -eq 0 ]; then
+        echo "1..0 # SKIP exit 77 (the reason is in the log)"
+        exit 0
+    fi
 }

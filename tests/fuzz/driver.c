@@ -5,9 +5,13 @@
  *
  * Usage: replay-TARGET [FILE-OR-DIRECTORY]...  Without arguments it reads
  * $top_srcdir/tests/fuzz/seeds/TARGET and .../regressions/TARGET.
- * A failing input aborts (see FUZZ_CHECK), so the test fails naming it.
+ * It prints TAP, one result per input and the plan last, so that "make
+ * check" counts the inputs; like cmocka, it exits with the number of
+ * results that failed.  A failing input aborts (see FUZZ_CHECK): the plan
+ * is then missing, which fails the test, and the log names the input.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +23,30 @@
 #  error "FUZZ_TARGET must name the target"
 #endif
 
-static unsigned long inputs;
+static unsigned long results, failed;
 
-static int run_file(const char *path)
+/* One TAP result: PATH and what went wrong, if anything (WHY). */
+static void result(const char *path, const char *why)
+{
+    results++;
+    if (why != NULL) {
+        failed++;
+        printf("not ok %lu - %s: %s\n", results, path, why);
+    } else {
+        printf("ok %lu - %s\n", results, path);
+    }
+    fflush(stdout);
+}
+
+static void run_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     unsigned char *data = NULL;
     size_t size = 0, cap = 0, got;
 
     if (f == NULL) {
-        perror(path);
-        return -1;
+        result(path, strerror(errno));
+        return;
     }
     do {
         if (size == cap) {
@@ -44,14 +61,14 @@ static int run_file(const char *path)
         size += got;
     } while (got > 0);
     if (ferror(f)) {
-        perror(path);
+        result(path, strerror(errno));
         fclose(f);
         free(data);
-        return -1;
+        return;
     }
     fclose(f);
     /* Printed first: if the target aborts, the log names the input. */
-    printf("%s (%zu bytes)\n", path, size);
+    printf("# %s (%zu bytes)\n", path, size);
     fflush(stdout);
     /* A copy of exactly SIZE bytes, so that the sanitizers see overreads. */
     {
@@ -64,8 +81,7 @@ static int run_file(const char *path)
         free(exact);
     }
     free(data);
-    inputs++;
-    return 0;
+    result(path, NULL);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -73,25 +89,26 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int run_path(const char *path)
+static void run_path(const char *path)
 {
     struct stat st;
     DIR *dir;
     struct dirent *e;
     char **names = NULL;
     size_t count = 0;
-    int rc = 0;
 
     if (stat(path, &st) < 0) {
-        perror(path);
-        return -1;
+        result(path, strerror(errno));
+        return;
     }
-    if (!S_ISDIR(st.st_mode))
-        return run_file(path);
+    if (!S_ISDIR(st.st_mode)) {
+        run_file(path);
+        return;
+    }
     dir = opendir(path);
     if (dir == NULL) {
-        perror(path);
-        return -1;
+        result(path, strerror(errno));
+        return;
     }
     /* Sorted, so that every run replays in the same order. */
     while ((e = readdir(dir)) != NULL) {
@@ -111,22 +128,17 @@ static int run_path(const char *path)
     closedir(dir);
     qsort(names, count, sizeof *names, compare_names);
     for (size_t i = 0; i < count; i++) {
-        if (run_path(names[i]) < 0)
-            rc = -1;
+        run_path(names[i]);
         free(names[i]);
     }
     free(names);
-    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    int rc = 0;
-
     if (argc > 1) {
         for (int i = 1; i < argc; i++)
-            if (run_path(argv[i]) < 0)
-                rc = 1;
+            run_path(argv[i]);
     } else {
         const char *top = getenv("top_srcdir");
         static const char *const kinds[] = { "seeds", "regressions" };
@@ -138,14 +150,12 @@ int main(int argc, char **argv)
             /* A target may have no regression yet. */
             if (i == 1 && stat(path, &st) < 0)
                 continue;
-            if (run_path(path) < 0)
-                rc = 1;
+            run_path(path);
         }
     }
-    printf("%s: %lu inputs replayed\n", FUZZ_TARGET, inputs);
-    if (inputs == 0) {
-        fprintf(stderr, "%s: no input found\n", FUZZ_TARGET);
-        rc = 1;
-    }
-    return rc;
+    if (results == 0)
+        result(FUZZ_TARGET, "no input found");
+    printf("1..%lu\n", results);
+    printf("# %s: %lu inputs, %lu failed\n", FUZZ_TARGET, results, failed);
+    return failed > 255 ? 255 : (int)failed;
 }
