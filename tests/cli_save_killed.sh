@@ -10,8 +10,7 @@
 
 shim="$top_builddir/tests/.libs/fsync-signal.so"
 if [ ! -f "$shim" ]; then
-    echo "skip: no $shim (a shared library build is needed to preload it)"
-    exit 77
+    skip_all "no $shim (a shared library build is needed to preload it)"
 fi
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export ASAN_OPTIONS

@@ -12,8 +12,7 @@
 
 shim="$top_builddir/tests/.libs/fsync-signal.so"
 if [ ! -f "$shim" ]; then
-    echo "skip: no $shim (a shared library build is needed to preload it)"
-    exit 77
+    skip_all "no $shim (a shared library build is needed to preload it)"
 fi
 # A sanitizer runtime wants to be loaded first; the shim does not use it.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
