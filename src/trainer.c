@@ -302,9 +302,11 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
                            "bn-epsilon: '%s' is not a number from 1e-8 to 100", value);
         t->bn_epsilon = d;
     } else if (strcmp(name, "init-scale") == 0) {
-        if (parse_real(value, 0, 100, &d) < 0)
+        /* 0 leaves every hidden unit at zero for every text: no gradient
+         * reaches the first layer, and the model says the same for all. */
+        if (parse_real(value, 0, 100, &d) < 0 || !(d > 0))
             return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "init-scale: '%s' is not a number from 0 to 100", value);
+                           "init-scale: '%s' is not a number above 0, up to 100", value);
         t->init_scale = d;
     } else if (strcmp(name, "validation") == 0) {
         if (parse_real(value, 0, 0.9, &d) < 0)
