@@ -93,7 +93,7 @@ typedef struct progress_state {
     FILE *log;              /* --log, or NULL */
     const char *log_path;
     int log_failed;
-    double *loss, *accuracy; /* per epoch, for --plot */
+    double *loss, *valid_loss, *accuracy; /* per epoch, for --plot */
     unsigned epochs, best_epoch, epochs_run;
     int bar_drawn;
     int warned_divergence;
@@ -159,6 +159,7 @@ static int on_progress(const sentiment_progress *p, void *user)
     if (p->stage == SENTIMENT_STAGE_EPOCH) {
         if (p->epoch <= s->epochs) {
             s->loss[p->epoch - 1] = p->loss;
+            s->valid_loss[p->epoch - 1] = p->valid_loss;
             s->accuracy[p->epoch - 1] = p->valid_accuracy;
         }
         if (p->best)
@@ -241,7 +242,8 @@ static int write_plot(const char *path, const progress_state *s, unsigned epochs
         cli_error("%s: %s", path, strerror(errno));
         return -1;
     }
-    if (plot_learning_curves(f, s->loss, s->accuracy, epochs_run, s->best_epoch) < 0 ||
+    if (plot_learning_curves(f, s->loss, s->valid_loss, s->accuracy, epochs_run,
+                             s->best_epoch) < 0 ||
         fclose(f) != 0) {
         cli_error("%s: write error", path);
         return -1;
@@ -455,8 +457,9 @@ int main(int argc, char **argv)
     if (state.epochs == 0)
         state.epochs = 5; /* the library's default */
     state.loss = calloc(state.epochs, sizeof *state.loss);
+    state.valid_loss = calloc(state.epochs, sizeof *state.valid_loss);
     state.accuracy = calloc(state.epochs, sizeof *state.accuracy);
-    if (state.loss == NULL || state.accuracy == NULL) {
+    if (state.loss == NULL || state.valid_loss == NULL || state.accuracy == NULL) {
         cli_error("out of memory");
         status = EXIT_FAILURE_RUN;
         goto out;
@@ -504,6 +507,7 @@ out:
     if (state.log != NULL)
         fclose(state.log);
     free(state.loss);
+    free(state.valid_loss);
     free(state.accuracy);
     free(report);
     sentiment_model_free(model);
