@@ -65,6 +65,11 @@ static inline size_t sn_rng_below(uint64_t *state, size_t n)
 
 double sn_rng_normal(uint64_t *state);
 
+/* The least probability a log loss takes, so that one confident mistake
+ * costs much but not infinitely much (as in scikit-learn): the trainer's
+ * validation loss and sentiment_eval_log_loss() agree. */
+#define SN_MIN_PROB 1e-15
+
 /* The evaluation report of sentiment_eval_report() from a confusion matrix
  * (L x L, truth major) and the L label names. */
 int sn_eval_format(const char *const *labels, size_t L,

@@ -16,9 +16,6 @@
 #include "model.h"
 
 #define SN_ECE_BINS 15
-/* The least probability log loss takes, so that one confident mistake
- * costs much but not infinitely much (as in scikit-learn). */
-#define SN_MIN_PROB 1e-15
 
 struct sentiment_eval {
     const sentiment_model *model;

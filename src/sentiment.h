@@ -46,8 +46,16 @@ extern "C" {
     (SENTIMENT_VERSION_MAJOR * 10000 + SENTIMENT_VERSION_MINOR * 100 + \
      SENTIMENT_VERSION_PATCH)
 
-#if defined(_WIN32)
+/* SENTIMENT_API marks the public functions.  On Windows the library is
+ * compiled with SENTIMENT_BUILDING (Makefile.am) and exports them; a
+ * program imports them from the DLL, or defines SENTIMENT_STATIC to link
+ * the static library. */
+#if defined(_WIN32) && defined(SENTIMENT_BUILDING)
 #  define SENTIMENT_API __declspec(dllexport)
+#elif defined(_WIN32) && !defined(SENTIMENT_STATIC)
+#  define SENTIMENT_API __declspec(dllimport)
+#elif defined(_WIN32)
+#  define SENTIMENT_API
 #elif defined(__GNUC__) && __GNUC__ >= 4
 #  define SENTIMENT_API __attribute__((visibility("default")))
 #else

@@ -45,9 +45,11 @@ struct sentiment_trainer {
     unsigned patience;
     unsigned threads;       /* 0: as many as the machine has cores */
 
-    /* the validation confusion matrix of the kept epoch, after training */
+    /* the validation confusion matrix and log loss of the kept epoch, after
+     * training */
     unsigned long long *confusion;
     char **report_labels;
+    double report_log_loss;
     size_t report_label_count;
 
     /* label names, and a hash table from name to index */
@@ -302,9 +304,11 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
                            "bn-epsilon: '%s' is not a number from 1e-8 to 100", value);
         t->bn_epsilon = d;
     } else if (strcmp(name, "init-scale") == 0) {
-        if (parse_real(value, 0, 100, &d) < 0)
+        /* 0 leaves every hidden unit at zero for every text: no gradient
+         * reaches the first layer, and the model says the same for all. */
+        if (parse_real(value, 0, 100, &d) < 0 || !(d > 0))
             return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "init-scale: '%s' is not a number from 0 to 100", value);
+                           "init-scale: '%s' is not a number above 0, up to 100", value);
         t->init_scale = d;
     } else if (strcmp(name, "validation") == 0) {
         if (parse_real(value, 0, 0.9, &d) < 0)
@@ -824,8 +828,8 @@ static double validate(run *r, size_t from, size_t to, unsigned long long *confu
                 if (p[k] > p[best])
                     best = k;
             right += best == r->labels[r->order[i + b]];
-            /* The floor only guards against log(0). */
-            loss_sum -= log((double)p[r->labels[r->order[i + b]]] + 1e-12);
+            double q = p[r->labels[r->order[i + b]]];
+            loss_sum -= log(q > SN_MIN_PROB ? q : SN_MIN_PROB);
             confusion[r->labels[r->order[i + b]] * c + best]++;
         }
     }
@@ -1044,6 +1048,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         progress.best = epoch == 1 || progress.valid_loss < best_loss || n_valid == 0;
         if (progress.best) {
             best_loss = progress.valid_loss;
+            t->report_log_loss = progress.valid_loss;
             progress.best_epoch = epoch;
             sn_network_copy(&r.best, &r.net);
             memcpy(t->confusion, r.confusion,
@@ -1122,6 +1127,7 @@ int sentiment_trainer_report(const sentiment_trainer *t, char **out, sentiment_e
     if (t->report_labels == NULL || t->confusion == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID,
                        "no validation report: train with validation examples first");
-    return sn_eval_format((const char *const *)t->report_labels, t->report_label_count,
-                          t->confusion, out, err);
+    return sn_eval_format_probs((const char *const *)t->report_labels,
+                                t->report_label_count, t->confusion, t->report_log_loss,
+                                -1, out, err);
 }

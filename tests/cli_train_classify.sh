@@ -90,7 +90,7 @@ bad=$(tail -n +2 "$WORK/log.csv" | grep -cvE '^[1-4],[0-9.]+,[01]\.[0-9]+,[0-9.]
 [ "$bad" -eq 0 ] && pass "log rows are well formed" || fail "$bad malformed log rows"
 expect_grep "<svg" "$WORK/curves.svg" "the plot is an SVG document"
 expect_grep "validation accuracy" "$WORK/curves.svg" "the plot shows validation accuracy"
-[ "$(grep -c '<circle' "$WORK/curves.svg")" -eq 8 ] && pass "the plot has a point per epoch and curve" ||
+[ "$(grep -c '<circle' "$WORK/curves.svg")" -eq 12 ] && pass "the plot has a point per epoch and curve" ||
     fail "plot points: $(grep -c '<circle' "$WORK/curves.svg")"
 if command -v xmllint >/dev/null 2>&1; then
     xmllint --noout "$WORK/curves.svg" && pass "the SVG is well-formed XML" || fail "the SVG is not well-formed"

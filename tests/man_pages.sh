@@ -1,11 +1,12 @@
 #!/bin/sh
 # Every public function of sentiment.h has its man page, man/NAME.3, with
 # the sections of curl's pages and the prototype exactly as in the header;
-# every page is installed and renders with groff without a warning.
+# every page is installed and renders with groff without a warning.  The
+# pages checked are those the build makes from man/*.in.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 header="$top_srcdir/src/sentiment.h"
-man="$top_srcdir/man"
+man="$top_builddir/man"
 
 # One line per SENTIMENT_API function: its prototype on one line, with
 # runs of blanks made one space and no space after "(" (as in the pages).
@@ -51,18 +52,99 @@ while read -r name; do
         fail "libsentiment(3) does not list $name(3)"
 done <"$WORK/functions"
 
-for page in "$man"/*.3; do
-    base=man/$(basename "$page")
-    # Installed and distributed: listed in Makefile.am (dist_man_MANS, by
+for source in "$top_srcdir"/man/*.in; do
+    base=man/$(basename "$source" .in)
+    # Made, installed and distributed: listed in Makefile.am (man_MANS, by
     # way of MAN3_FUNCTIONS for the function pages).
     if grep -q -E "(^|[[:space:]])$base([[:space:]]|\$)" "$top_srcdir/Makefile.am"; then
-        pass "$base is in dist_man_MANS"
+        pass "$base is in man_MANS"
     else
-        fail "$base is not in dist_man_MANS in Makefile.am"
+        fail "$base is not in man_MANS in Makefile.am"
     fi
+done
+for page in "$man"/*.3; do
+    base=man/$(basename "$page")
     # Every page of ours that it refers to exists.
     for ref in $(sed -n -E 's/^\.BR ((sentiment|libsentiment)[a-z_\\-]*) \(([0-9])\).*/\1.\3/p' "$page" | sed 's/\\-/-/g'); do
         if [ ! -f "$man/$ref" ]; then fail "$base refers to $ref, which does not exist"; fi
+    done
+done
+
+# ---- the pages agree with the build ----
+# The version is written once, in sentiment.h; every page the build makes
+# (man/*.in with the version and the paths substituted) names it in its
+# footer, and no page names a later one or a path of another prefix.
+version=$(sed -n 's/^#define SENTIMENT_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
+    "$header" | paste -sd . -)
+built="$man"
+# number V: a.b.c as a*10000 + b*100 + c, as SENTIMENT_VERSION_NUMBER.
+number() { echo "$1" | awk -F . '{ print $1 * 10000 + $2 * 100 + $3 }'; }
+for page in "$built"/*.[135]; do
+    base=man/$(basename "$page")
+    footer=$(sed -n 's/^\.TH .* "libsentiment \([0-9.]*\)" .*/\1/p' "$page")
+    if [ "$footer" = "$version" ]; then
+        pass "$base: the footer names libsentiment $version"
+    else
+        fail "$base: the footer names libsentiment '$footer', the library is $version"
+    fi
+    for named in $(grep -o 'libsentiment [0-9]*\.[0-9]*\.[0-9]*' "$page" | sed 's/.* //' | sort -u); do
+        if [ "$(number "$named")" -gt "$(number "$version")" ]; then
+            fail "$base names libsentiment $named, later than the library's $version"
+        fi
+    done
+done
+for source in "$top_srcdir"/man/*.in; do
+    if grep -n '/usr/local' "$source" >"$WORK/local"; then
+        fail "man/$(basename "$source") hard-codes /usr/local instead of the configured prefix:"
+        sed 's/^/    /' "$WORK/local"
+    fi
+done
+# The path of the installed default model is this build's, the one
+# sentiment-classify --help gives.
+path=$(env -u SENTIMENT_MODEL "$CLASSIFY" --help | sed -n 's/^Default model: \([^ ]*\).*/\1/p')
+if [ -n "$path" ] && grep -q -x "\.I $path" "$built/sentiment-classify.1"; then
+    pass "sentiment-classify(1) gives the default model's path of this build, $path"
+else
+    fail "sentiment-classify(1) does not give the default model's path of this build, '$path'"
+fi
+# The version macros of libsentiment(3) are those of the header.
+for part in MAJOR MINOR PATCH; do
+    want=$(sed -n "s/^#define SENTIMENT_VERSION_$part //p" "$header")
+    got=$(sed -n "s/^\.B #define SENTIMENT_VERSION_$part \([0-9]*\)\$/\1/p" "$built/libsentiment.3")
+    if [ -n "$got" ] && [ "$got" != "$want" ]; then
+        fail "libsentiment(3) defines SENTIMENT_VERSION_$part as $got, the header as $want"
+    fi
+done
+# A function NEWS names under a version was added in that version or
+# before: its page must not say it came later.  (NEWS, newest first, with
+# "Version X.Y.Z" headings.)
+awk '/^Version [0-9]/ { v = $2 } v != "" { print v "\t" $0 }' "$top_srcdir/NEWS" |
+    grep -o '^[0-9.]*	.*' >"$WORK/news"
+while read -r name; do
+    page="$built/$name.3"
+    [ -f "$page" ] || continue
+    added=$(sed -n 's/^Added in libsentiment \([0-9.]*\)\.$/\1/p' "$page")
+    # The oldest version whose NEWS entry names the function.
+    first=$(grep -E "[^a-z_]$name([^a-z_]|\$)" "$WORK/news" | tail -1 | cut -f 1)
+    if [ -z "$added" ]; then
+        fail "$name.3 does not say which version added it"
+    elif [ -n "$first" ] && [ "$(number "$added")" -gt "$(number "$first")" ]; then
+        fail "$name.3 says added in $added, NEWS names it under $first"
+    else
+        pass "$name.3: added in $added${first:+ (NEWS: $first)}"
+    fi
+done <"$WORK/functions"
+# Every training option of the library (the names sentiment_trainer_set
+# compares) is listed by libsentiment(3) and sentiment_trainer_set(3).
+for option in $(grep -o 'strcmp(name, "[a-z-]*")' "$top_srcdir/src/trainer.c" |
+                sed 's/.*"\(.*\)".*/\1/' | sort -u); do
+    roff=$(printf '%s\n' "$option" | sed 's/-/\\\\-/g')
+    for page in libsentiment.3 sentiment_trainer_set.3; do
+        if grep -q -x "\.B $roff" "$built/$page"; then
+            pass "$page lists the training option $option"
+        else
+            fail "$page does not list the training option $option"
+        fi
     done
 done
 

@@ -2,6 +2,9 @@
  * cli.c - messages and exit codes shared by sentiment-train and
  * sentiment-classify.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,9 +43,12 @@ int cli_usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* The program's version, then the library's that was loaded: they differ
+ * when the program runs with another libsentiment than it was built with. */
 void cli_print_version(void)
 {
-    printf("%s (libsentiment) %s\n", cli_program, sentiment_version_string());
+    printf("%s %s\nlibsentiment %s\n", cli_program, PACKAGE_VERSION,
+           sentiment_version_string());
 }
 
 int cli_close_stdout(void)

@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,8 @@ static void usage(void)
 "      --ngrams=N            longest word n-gram, 1 to 5 (default 2)\n"
 "      --hidden=N            hidden layer width (default 16)\n"
 "      --validation=F        share of examples held out to pick the best\n"
-"                            epoch (default 0.05; 0 keeps the last epoch)\n"
+"                            epoch (default 0.05; 0 keeps the last epoch);\n"
+"                            not with --valid\n"
 "      --char-ngrams=N       longest character n-gram in scripts written\n"
 "                            without spaces (Chinese, Japanese, Thai...;\n"
 "                            default 4)\n"
@@ -68,7 +70,7 @@ static void usage(void)
 "                            that weigh least (default 0)\n"
 "      --set NAME=VALUE      any training option of libsentiment(3) by name\n"
 "      --seed=N              seed for shuffling and initialization (default 1)\n"
-"      --threads=N           threads to train with (default: one per core);\n"
+"  -t, --threads=N           threads to train with (default: one per core);\n"
 "                            the model is the same for any number\n"
 "      --valid=FILE          validation examples from FILE instead of a share\n"
 "                            of the training ones (may be repeated)\n"
@@ -79,7 +81,7 @@ static void usage(void)
 "                            were skipped\n"
 "      --log=FILE            write one CSV row per epoch to FILE\n"
 "      --plot=FILE.svg       draw the learning curves into FILE.svg\n"
-"  -q, --quiet               print nothing but errors\n"
+"  -q, --quiet               print nothing but errors and warnings\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
 "\n"
@@ -94,9 +96,11 @@ typedef struct progress_state {
     const char *log_path;
     int log_failed;
     int log_errno;          /* why it failed, or 0 */
-    double *loss, *accuracy; /* per epoch, for --plot */
+    double *loss, *valid_loss, *accuracy; /* per epoch, for --plot */
     unsigned epochs, best_epoch, epochs_run;
     int bar_drawn;
+    int warned_divergence;
+    double last_losses[2];  /* of the two epochs before, oldest first */
 } progress_state;
 
 /* Seconds as "1m05s" or "12s". */
@@ -130,6 +134,27 @@ static void draw_bar(const progress_state *s, const sentiment_progress *p)
     fprintf(stderr, "  %s left \033[K", left);
 }
 
+/* A learning rate too high shows as a training loss that is not finite or
+ * grows from epoch to epoch; said once, even with --quiet, since the model
+ * written will be poor. */
+static void check_divergence(progress_state *s, const sentiment_progress *p)
+{
+    if (!s->warned_divergence && !isfinite(p->loss)) {
+        fprintf(stderr, "%s: warning: the training loss is not finite at epoch %u: "
+                "training diverged; try a lower learning rate (-l)\n", cli_program,
+                p->epoch);
+        s->warned_divergence = 1;
+    } else if (!s->warned_divergence && p->epoch >= 3 &&
+               s->last_losses[0] < s->last_losses[1] && s->last_losses[1] < p->loss) {
+        fprintf(stderr, "%s: warning: the training loss grew for two epochs in a row "
+                "(%.4f, %.4f, %.4f): the learning rate may be too high (-l)\n",
+                cli_program, s->last_losses[0], s->last_losses[1], p->loss);
+        s->warned_divergence = 1;
+    }
+    s->last_losses[0] = s->last_losses[1];
+    s->last_losses[1] = p->loss;
+}
+
 static int on_progress(const sentiment_progress *p, void *user)
 {
     progress_state *s = user;
@@ -137,6 +162,7 @@ static int on_progress(const sentiment_progress *p, void *user)
     if (p->stage == SENTIMENT_STAGE_EPOCH) {
         if (p->epoch <= s->epochs) {
             s->loss[p->epoch - 1] = p->loss;
+            s->valid_loss[p->epoch - 1] = p->valid_loss;
             s->accuracy[p->epoch - 1] = p->valid_accuracy;
         }
         if (p->best)
@@ -156,8 +182,11 @@ static int on_progress(const sentiment_progress *p, void *user)
             }
         }
     }
-    if (s->quiet)
+    if (s->quiet) {
+        if (p->stage == SENTIMENT_STAGE_EPOCH)
+            check_divergence(s, p);
         return 0;
+    }
     if (p->stage == SENTIMENT_STAGE_FEATURES) {
         fprintf(stderr, "%s: extracting features\n", cli_program);
         return 0;
@@ -182,6 +211,30 @@ static int on_progress(const sentiment_progress *p, void *user)
     if (p->stopping)
         fprintf(stderr, "%s: stopping early: no lower validation loss since epoch %u\n",
                 cli_program, p->best_epoch);
+    check_divergence(s, p);
+    return 0;
+}
+
+/* "0.1", "5", "1e-2": what --validation takes, mistyped as --valid. */
+static int looks_like_number(const char *s)
+{
+    char *end;
+
+    errno = 0;
+    (void)strtod(s, &end);
+    return end != s && *end == '\0' && errno == 0;
+}
+
+/* --valid VALUE where VALUE names no file but is a number: the user meant
+ * a held-out share.  Returns 0, or EXIT_USAGE after saying so. */
+static int check_valid_file(const char *value)
+{
+    struct stat st;
+
+    if (looks_like_number(value) && stat(value, &st) != 0 && errno == ENOENT)
+        return cli_usage_error("--valid takes a FILE of validation examples, and there is "
+                               "no file '%s'; for a held-out share, use --validation=%s",
+                               value, value);
     return 0;
 }
 
@@ -197,7 +250,8 @@ static int write_plot(const char *path, const progress_state *s, unsigned epochs
         cli_error("%s: %s; the model was written to %s", path, strerror(errno), model);
         return -1;
     }
-    failed = plot_learning_curves(f, s->loss, s->accuracy, epochs_run, s->best_epoch) < 0;
+    failed = plot_learning_curves(f, s->loss, s->valid_loss, s->accuracy, epochs_run,
+                                  s->best_epoch) < 0;
     errno = 0;
     if (fclose(f) != 0 || failed) {
         cli_error("%s: %s; the model was written to %s", path,
@@ -465,7 +519,7 @@ int main(int argc, char **argv)
     const char *valid[64];
     size_t nvalid = 0;
     char *report = NULL;
-    int c, status = EXIT_OK;
+    int c, status = EXIT_OK, validation_set = 0;
 
     cli_program = "sentiment-train";
     argv[0] = (char *)cli_program; /* getopt names it in its messages */
@@ -475,7 +529,7 @@ int main(int argc, char **argv)
     if (sentiment_trainer_create(&trainer, &err) != SENTIMENT_OK)
         return cli_library_error(&err);
 
-    while ((c = getopt_long(argc, argv, "o:e:l:b:qhV", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:e:l:b:t:qhV", options, NULL)) != -1) {
         const char *name = NULL;
         const char *value = optarg;
         switch (c) {
@@ -501,6 +555,10 @@ int main(int argc, char **argv)
         case OPT_NO_BATCHNORM: name = "batchnorm"; value = "0"; break;
         case OPT_NO_NB: name = "nb-scaling"; value = "0"; break;
         case OPT_VALID:
+            if (check_valid_file(optarg) != 0) {
+                sentiment_trainer_free(trainer);
+                return EXIT_USAGE;
+            }
             if (nvalid < sizeof valid / sizeof valid[0]) {
                 valid[nvalid++] = optarg;
             } else {
@@ -510,6 +568,7 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_PATIENCE: name = "patience"; break;
+        case 't':
         case OPT_THREADS: name = "threads"; break;
         case OPT_DROPOUT: name = "dropout"; break;
         case OPT_LR_SCHEDULE: name = "lr-schedule"; break;
@@ -553,6 +612,8 @@ int main(int argc, char **argv)
         }
         if (name != NULL && strcmp(name, "epochs") == 0 && value != NULL)
             state.epochs = (unsigned)strtoul(value, NULL, 10);
+        if (name != NULL && strcmp(name, "validation") == 0)
+            validation_set = 1;
         if (name != NULL && sentiment_trainer_set(trainer, name, value, &err) != SENTIMENT_OK) {
             sentiment_trainer_free(trainer);
             return cli_usage_error("%s", err.message);
@@ -561,6 +622,12 @@ int main(int argc, char **argv)
     if (output == NULL) {
         sentiment_trainer_free(trainer);
         return cli_usage_error("no output file given (-o MODEL)");
+    }
+    /* The library ignores the share when validation files are given. */
+    if (validation_set && nvalid > 0) {
+        sentiment_trainer_free(trainer);
+        return cli_usage_error("--validation and --valid exclude each other: the "
+                               "examples of --valid are the validation examples");
     }
     if (optind >= argc) {
         sentiment_trainer_free(trainer);
@@ -607,8 +674,9 @@ int main(int argc, char **argv)
     if (state.epochs == 0)
         state.epochs = 5; /* the library's default */
     state.loss = calloc(state.epochs, sizeof *state.loss);
+    state.valid_loss = calloc(state.epochs, sizeof *state.valid_loss);
     state.accuracy = calloc(state.epochs, sizeof *state.accuracy);
-    if (state.loss == NULL || state.accuracy == NULL) {
+    if (state.loss == NULL || state.valid_loss == NULL || state.accuracy == NULL) {
         cli_error("out of memory");
         status = EXIT_FAILURE_RUN;
         goto out;
@@ -660,6 +728,7 @@ out:
     if (state.log != NULL)
         fclose(state.log);
     free(state.loss);
+    free(state.valid_loss);
     free(state.accuracy);
     free(report);
     sentiment_model_free(model);
