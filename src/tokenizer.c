@@ -34,6 +34,7 @@
 
 #include "internal.h"
 #include "tokenizer.h"
+#include "vectorizer.h" /* SN_TOKENIZER_RULES, for the settings */
 
 void sn_tokenizer_init(sn_tokenizer *tk)
 {
