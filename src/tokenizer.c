@@ -21,6 +21,12 @@
  *
  * Every step is linear in the length of the text: no rule looks back, and
  * any look-ahead is bounded or consumes what it reads.
+ *
+ * Plain ASCII, most of English, also has a fast way that goes from the
+ * input bytes to the tokens in one pass.  Each rule of step 3 is written
+ * once, as a small recognizer that both ways call (e-mail, URL, mention,
+ * emoticon, lone clitic, word, number, grapheme); what differs between the
+ * ways is only how they write tokens.
  */
 #include <string.h>
 
@@ -28,6 +34,7 @@
 
 #include "internal.h"
 #include "tokenizer.h"
+#include "vectorizer.h" /* SN_TOKENIZER_RULES, for the settings */
 
 void sn_tokenizer_init(sn_tokenizer *tk)
 {
@@ -434,6 +441,377 @@ static int ends_clause(int32_t cp)
         cp == '?' || cp == 0x3001 || cp == 0x3002;
 }
 
+/* ---- the recognizers, shared by both ways of segmenting ------------------
+ *
+ * Each rule of segmentation is one small function that looks at the text
+ * from position I and returns where what it recognizes ends, or 0 when it
+ * is not there.  Both ways of segmenting call the same ones: the general
+ * way (segment() below) on the code points of the normalized text, the fast
+ * way (fast_path() further down) on the input bytes, which are plain ASCII
+ * there, so that a byte is a code point.  A view holds either.  The
+ * recognizers are inlined where WIDE is a constant, so that each way gets
+ * a copy that reads its own array, as fast as one written for it. */
+
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#  define ALWAYS_INLINE inline
+#endif
+
+typedef struct view {
+    const int32_t *cps;          /* the general way: code points */
+    const unsigned char *bytes;  /* the fast way: ASCII bytes */
+    size_t n;
+    int wide;                    /* 1: CPS, 0: BYTES */
+} view;
+
+static ALWAYS_INLINE int32_t cp_at(const view *v, size_t i)
+{
+    return v->wide ? v->cps[i] : v->bytes[i];
+}
+
+static ALWAYS_INLINE enum kind kind_at(const view *v, size_t i)
+{
+    return v->wide ? kind_of(v->cps[i]) : (enum kind)ascii_kind[v->bytes[i]];
+}
+
+static ALWAYS_INLINE int alnum_at(const view *v, size_t i)
+{
+    enum kind k = kind_at(v, i);
+    return k == LETTER || k == DIGIT;
+}
+
+/* Whether V[i] is ASCII: always on the fast way. */
+static ALWAYS_INLINE int ascii_at(const view *v, size_t i)
+{
+    return !v->wide || v->cps[i] < 0x80;
+}
+
+static ALWAYS_INLINE int ascii_letter_at(const view *v, size_t i)
+{
+    return ascii_at(v, i) && ascii_kind[cp_at(v, i)] == LETTER;
+}
+
+/* A letter that can be part of a word: not of an unspaced script. */
+static ALWAYS_INLINE int word_letter_at(const view *v, size_t i)
+{
+    return kind_at(v, i) == LETTER && !unspaced_script(cp_at(v, i));
+}
+
+static ALWAYS_INLINE int starts_with_ascii(const view *v, size_t i, const char *prefix)
+{
+    for (size_t k = 0; prefix[k]; k++)
+        if (i + k >= v->n || lower_ascii(cp_at(v, i + k)) != prefix[k])
+            return 0;
+    return 1;
+}
+
+/* "http://", "https://", or "www." and a letter at V[i]. */
+static ALWAYS_INLINE int url_at(const view *v, size_t i)
+{
+    int32_t c = cp_at(v, i) | 32;
+
+    if (c == 'h')
+        return starts_with_ascii(v, i, "http://") || starts_with_ascii(v, i, "https://");
+    return c == 'w' && starts_with_ascii(v, i, "www.") && i + 4 < v->n &&
+        kind_at(v, i + 4) == LETTER;
+}
+
+/* The end of V[from .. to) without the punctuation that ends a sentence,
+ * which is not part of a URL or an address before it. */
+static ALWAYS_INLINE size_t trim_trailing(const view *v, size_t from, size_t to)
+{
+    while (to > from + 1 && cp_at(v, to - 1) < 0x80 &&
+           strchr(".,;:!?)]}\"'", (int)cp_at(v, to - 1)))
+        to--;
+    return to;
+}
+
+/* The end of the URL that url_at() found at V[i]. */
+static ALWAYS_INLINE size_t url_end(const view *v, size_t i)
+{
+    size_t end = i;
+
+    while (end < v->n && kind_at(v, end) != SEPARATOR)
+        end++;
+    return trim_trailing(v, i, end);
+}
+
+/* An @mention at V[i], not inside a word: its end, or 0. */
+static ALWAYS_INLINE size_t mention_end(const view *v, size_t i)
+{
+    size_t j = i + 1;
+
+    if (cp_at(v, i) != '@' || j >= v->n || !(alnum_at(v, j) || cp_at(v, j) == '_') ||
+        (i > 0 && alnum_at(v, i - 1)))
+        return 0;
+    while (j < v->n && (alnum_at(v, j) || cp_at(v, j) == '_' || kind_at(v, j) == MARK))
+        j++;
+    return j;
+}
+
+/* The end of the chunk of non-space text at V[i]; sets *AT when it holds
+ * an '@' after its first character. */
+static ALWAYS_INLINE size_t chunk_end(const view *v, size_t i, int *at)
+{
+    size_t end = i;
+
+    *at = 0;
+    while (end < v->n && kind_at(v, end) != SEPARATOR) {
+        if (cp_at(v, end) == '@' && end > i)
+            *at = 1;
+        end++;
+    }
+    return end;
+}
+
+/* Looks for an e-mail address in the chunk V[i .. end), whole: it is only
+ * recognizable from its '@' on.  Sets [*FROM, *TO) when there is one. */
+static ALWAYS_INLINE void email_in_chunk(const view *v, size_t i, size_t end, size_t *from,
+                                          size_t *to)
+{
+    size_t p = i, b;
+    int dot = 0;
+
+    end = trim_trailing(v, i, end);
+    while (p < end && cp_at(v, p) != '@')
+        p++;
+    for (size_t q = p; q < end; q++)
+        dot |= cp_at(v, q) == '.';
+    /* The address starts where the characters allowed in its local part
+     * stop; what comes before is text. */
+    b = p;
+    while (b > i && (alnum_at(v, b - 1) ||
+                     (cp_at(v, b - 1) < 0x80 && strchr(".-_+", (int)cp_at(v, b - 1)))))
+        b--;
+    while (b < p && !alnum_at(v, b))
+        b++;
+    if (b < p && p + 1 < end && dot && alnum_at(v, p + 1)) {
+        *from = b;
+        *to = end;
+    }
+}
+
+/* An emoticon of the lexicon at V[i]: its length, or 0.  Longest first. */
+static ALWAYS_INLINE size_t emoticon_length(const view *v, const sn_lexicon *lex, size_t i)
+{
+    char buf[SN_LEX_MAX_ENTRY];
+    size_t n = 0;
+    int32_t c = cp_at(v, i);
+
+    if (c >= 0x80 || !(lex->emoticon_first[c >> 5] & (UINT32_C(1) << (c & 31))))
+        return 0;
+    while (n < lex->emoticon_max && i + n < v->n && cp_at(v, i + n) < 0x80 &&
+           kind_at(v, i + n) != SEPARATOR) {
+        buf[n] = (char)lower_ascii(cp_at(v, i + n));
+        n++;
+    }
+    for (; n >= 2; n--) {
+        if (sn_lexicon_lookup(lex, buf, n) & SN_LEX_EMOTICON) {
+            /* ":d" must not eat the start of ":data". */
+            if (alnum_at(v, i + n - 1) && i + n < v->n && alnum_at(v, i + n))
+                continue;
+            return n;
+        }
+    }
+    return 0;
+}
+
+static int is_clitic(const char *p, size_t n)
+{
+    static const char *const clitics[] = {"s", "re", "ll", "ve", "d", "m"};
+    for (size_t k = 0; k < sizeof clitics / sizeof clitics[0]; k++)
+        if (strlen(clitics[k]) == n && memcmp(clitics[k], p, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A clitic standing alone at V[i], as in corpora tokenized like "it 's":
+ * its end, or 0.  Only ASCII letters make one. */
+static ALWAYS_INLINE size_t lone_clitic_end(const view *v, size_t i)
+{
+    size_t j = i + 1, e = j;
+    char buf[3];
+
+    if (!is_apostrophe(cp_at(v, i)) || j >= v->n || kind_at(v, j) != LETTER)
+        return 0;
+    while (e < v->n && e - j < 3 && ascii_letter_at(v, e)) {
+        buf[e - j] = (char)lower_ascii(cp_at(v, e));
+        e++;
+    }
+    return (e == v->n || kind_at(v, e) != LETTER) && is_clitic(buf, e - j) ? e : 0;
+}
+
+/* Where the clitic of the folded word W of LEN bytes starts ("do|n't",
+ * "it|'s"), or 0 when it has none. */
+static ALWAYS_INLINE size_t clitic_split(const char *w, size_t len)
+{
+    size_t split = 0;
+
+    if (len > 3 && memcmp(w + len - 3, "n't", 3) == 0)
+        return len - 3;
+    /* A clitic is at most 2 letters after the apostrophe. */
+    for (size_t q = len > 3 ? len - 3 : 1; q < len; q++)
+        if (w[q] == '\'' && is_clitic(w + q + 1, len - q - 1))
+            split = q;
+    return split;
+}
+
+/* The end of the word that starts at V[i]: letters and marks of spaced
+ * scripts, an apostrophe or an invisible character between two letters. */
+static ALWAYS_INLINE size_t word_end(const view *v, size_t i)
+{
+    size_t j = i + 1;
+
+    for (;;) {
+        /* Most words are plain ASCII letters: run over them first. */
+        while (j < v->n && ascii_letter_at(v, j))
+            j++;
+        if (j < v->n && (kind_at(v, j) == LETTER || kind_at(v, j) == MARK) &&
+            !unspaced_script(cp_at(v, j)))
+            j++;
+        else if (j + 1 < v->n && (invisible(cp_at(v, j)) || is_apostrophe(cp_at(v, j))) &&
+                 word_letter_at(v, j + 1))
+            j += 2;
+        else
+            return j;
+    }
+}
+
+/* The end of a character of an unspaced script at V[i], with its marks. */
+static ALWAYS_INLINE size_t unspaced_char_end(const view *v, size_t i)
+{
+    size_t j = i + 1;
+
+    while (j < v->n && kind_at(v, j) == MARK)
+        j++;
+    return j;
+}
+
+/* The end of the number that starts at V[i]: digits, with '.' or ','
+ * between two of them. */
+static ALWAYS_INLINE size_t number_end(const view *v, size_t i)
+{
+    size_t j = i + 1;
+
+    for (;;) {
+        if (j < v->n && (kind_at(v, j) == DIGIT || kind_at(v, j) == MARK))
+            j++;
+        else if (j + 1 < v->n && (cp_at(v, j) == '.' || cp_at(v, j) == ',') &&
+                 kind_at(v, j + 1) == DIGIT)
+            j += 2;
+        else
+            return j;
+    }
+}
+
+/* Short numbers carry meaning ("10/10", "2 stars"); long ones (years,
+ * prices, phone numbers) rarely do, and become "<number>". */
+static ALWAYS_INLINE int long_number(size_t len)
+{
+    return len > 3;
+}
+
+/* The end of the grapheme cluster at V[i]: an emoji with its skin tone, a
+ * ZWJ sequence, a flag, or a symbol with its variation selector.  In ASCII
+ * every cluster is one character but CR LF, which is a separator. */
+static ALWAYS_INLINE size_t grapheme_end(const view *v, size_t i)
+{
+    utf8proc_int32_t state = 0;
+    size_t j = i + 1;
+
+    if (!v->wide)
+        return j;
+    while (j < v->n && !utf8proc_grapheme_break_stateful(v->cps[j - 1], v->cps[j], &state))
+        j++;
+    return j;
+}
+
+/* The end of the run of one punctuation mark at V[i] ("!!!!!"). */
+static ALWAYS_INLINE size_t punct_run_end(const view *v, size_t i)
+{
+    size_t j = i + 1;
+
+    while (j < v->n && cp_at(v, j) == cp_at(v, i))
+        j++;
+    return j;
+}
+
+/* How many of a run of RUN equal marks the token keeps: two stand for
+ * three or more when SHORTEN. */
+static ALWAYS_INLINE size_t punct_copies(size_t run, int shorten)
+{
+    return shorten && run > 2 ? 2 : run;
+}
+
+static ALWAYS_INLINE int punct_flags(size_t run, int shorten)
+{
+    return shorten && run > 2 ? SN_TOKEN_ELONGATED : 0;
+}
+
+/* What the letters of a word tell while they are written. */
+typedef struct spelling {
+    int32_t last0, last1;   /* the last two code points written */
+    size_t upper, lower;    /* runs with capitals only, with small letters */
+    int flags;              /* SN_TOKEN_ELONGATED when a letter was dropped */
+} spelling;
+
+/*
+ * Writes the ASCII letters from V[*I] on, up to TO, an apostrophe or a
+ * character above 0x7F, folded to lower case at OUT + AT, and returns AT
+ * after them.  With SHORTEN, a letter that would be the third of a kind in
+ * a row is dropped.  In locals, as the caller's are: stores through a char
+ * pointer would make the compiler reload every field of a struct in memory
+ * at each letter.
+ */
+static ALWAYS_INLINE size_t put_ascii_letters(char *out, size_t at, const view *v, size_t *i,
+                                              size_t to, int shorten, spelling *sp)
+{
+    int32_t last0 = sp->last0, last1 = sp->last1, any = 0, all = 0x20;
+    size_t k = *i;
+
+    for (; k < to && ascii_at(v, k) && cp_at(v, k) != '\''; k++) {
+        int32_t c = cp_at(v, k);
+        /* Bit 0x20 is what tells a lower-case ASCII letter. */
+        any |= c;
+        all &= c;
+        c |= 0x20;
+        if (shorten && c == last0 && c == last1) {
+            sp->flags |= SN_TOKEN_ELONGATED;
+            continue;
+        }
+        last1 = last0;
+        last0 = c;
+        out[at++] = (char)c;
+    }
+    if (any & 0x20)
+        sp->lower++;
+    if (!(all & 0x20))
+        sp->upper += k - *i > 1 ? 2 : 1;
+    sp->last0 = last0;
+    sp->last1 = last1;
+    *i = k;
+    return at;
+}
+
+/* The flags of a word spelt SP: elongated, in capitals when it has two or
+ * more and no small letter. */
+static ALWAYS_INLINE int word_flags(const spelling *sp)
+{
+    return sp->flags | (sp->upper >= 2 && sp->lower == 0 ? SN_TOKEN_ALLCAPS : 0);
+}
+
+/* The lists the token of KIND at P holds.  A cue of an unspaced script can
+ * only be one character: several would be several tokens. */
+static ALWAYS_INLINE uint8_t token_classes(const sn_lexicon *lex, int kind, const char *p,
+                                           size_t len)
+{
+    return lex && (kind == SN_TOKEN_WORD || kind == SN_TOKEN_CHAR) &&
+        sn_lexicon_may_hold(lex, p, len) ? (uint8_t)sn_lexicon_lookup(lex, p, len) : 0;
+}
+
+/* ---- the general way: writing tokens from code points ------------------- */
+
 typedef struct segmenter {
     sn_tokenizer *tk;
     const sn_tokenizer_settings *s;
@@ -445,6 +823,14 @@ typedef struct segmenter {
     int32_t last[2];        /* last two code points written, for elongation */
     int failed;
 } segmenter;
+
+/* The code points as the recognizers read them; a local copy in each
+ * caller, so that the compiler knows it is the wide kind. */
+static ALWAYS_INLINE view cps_view(const segmenter *g)
+{
+    view v = {g->cps, NULL, g->n, 1};
+    return v;
+}
 
 static void put_bytes(segmenter *g, const char *p, size_t n)
 {
@@ -527,10 +913,7 @@ static void finish(segmenter *g, int kind, int flags)
     t->len = (uint32_t)len;
     t->kind = (uint8_t)kind;
     t->flags = (uint8_t)flags;
-    /* A cue of an unspaced script can only be one character: several would
-     * be several tokens. */
-    t->classes = g->lex && (kind == SN_TOKEN_WORD || kind == SN_TOKEN_CHAR)
-        ? (uint8_t)sn_lexicon_lookup(g->lex, tk->text + t->start, len) : 0;
+    t->classes = token_classes(g->lex, kind, tk->text + t->start, len);
 }
 
 static void placeholder(segmenter *g, const char *name)
@@ -538,112 +921,6 @@ static void placeholder(segmenter *g, const char *name)
     begin(g);
     put_bytes(g, name, strlen(name));
     finish(g, SN_TOKEN_PLACEHOLDER, 0);
-}
-
-static int is_clitic(const char *p, size_t n)
-{
-    static const char *const clitics[] = {"s", "re", "ll", "ve", "d", "m"};
-    for (size_t k = 0; k < sizeof clitics / sizeof clitics[0]; k++)
-        if (strlen(clitics[k]) == n && memcmp(clitics[k], p, n) == 0)
-            return 1;
-    return 0;
-}
-
-/* Writes the word cps[from .. to) as one or two tokens. */
-static void word(segmenter *g, size_t from, size_t to)
-{
-    const int shorten = (g->s->flags & SN_TOK_ELONGATION) != 0;
-    sn_tokenizer *tk = g->tk;
-    size_t upper = 0, lower = 0, len, split = 0;
-    int flags = 0;
-
-    begin(g);
-    if (reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - from) + 16, 1) < 0) {
-        g->failed = 1;
-        return;
-    }
-    for (size_t i = from; i < to; i++) {
-        int32_t cp = g->cps[i];
-        if (cp < 0x80 && cp != '\'') {
-            /* A run of ASCII letters, the common case, in locals: writes
-             * through a char pointer would make the compiler reload every
-             * field of *g and *tk at each letter.  An ASCII letter gives
-             * one byte. */
-            char *out;
-            size_t at;
-            int32_t last0, last1;
-            if (reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - i) + 16, 1) < 0) {
-                g->failed = 1;
-                return;
-            }
-            out = tk->text;
-            at = tk->text_len;
-            last0 = g->last[0];
-            last1 = g->last[1];
-            size_t begun = i;
-            int32_t any = 0, all = 0x20;
-            for (; i < to && g->cps[i] < 0x80 && g->cps[i] != '\''; i++) {
-                int32_t c = g->cps[i] | 0x20;
-                /* Bit 0x20 is what tells a lower-case ASCII letter. */
-                any |= g->cps[i];
-                all &= g->cps[i];
-                if (shorten && c == last0 && c == last1) {
-                    flags |= SN_TOKEN_ELONGATED;
-                    continue;
-                }
-                last1 = last0;
-                last0 = c;
-                out[at++] = (char)c;
-            }
-            if (any & 0x20)
-                lower++;
-            if (!(all & 0x20))
-                upper += i - begun > 1 ? 2 : 1;
-            tk->text_len = at;
-            g->last[0] = last0;
-            g->last[1] = last1;
-            i--;
-            continue;
-        }
-        if (cp < 0x80) {
-            upper += cp >= 'A' && cp <= 'Z';
-            lower += cp >= 'a' && cp <= 'z';
-        } else if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LU) {
-            upper++;
-        } else if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LL) {
-            lower++;
-        }
-        if (invisible(cp))
-            continue;
-        if (put_folded(g, cp, shorten))
-            flags |= SN_TOKEN_ELONGATED;
-    }
-    if (g->failed)
-        return;
-    if (upper >= 2 && lower == 0)
-        flags |= SN_TOKEN_ALLCAPS;
-    len = tk->text_len - g->start;
-    if (g->s->flags & SN_TOK_CLITICS) {
-        const char *w = tk->text + g->start;
-        if (len > 3 && memcmp(w + len - 3, "n't", 3) == 0) {
-            split = len - 3;
-        } else {
-            /* A clitic is at most 2 letters after the apostrophe. */
-            for (size_t q = len > 3 ? len - 3 : 1; q < len; q++)
-                if (w[q] == '\'' && is_clitic(w + q + 1, len - q - 1))
-                    split = q;
-        }
-    }
-    if (split == 0) {
-        finish(g, SN_TOKEN_WORD, flags);
-        return;
-    }
-    /* Two tokens over the same bytes: stem, then clitic. */
-    tk->text_len = g->start + split;
-    finish(g, SN_TOKEN_WORD, flags);
-    g->start = tk->text_len;
-    tk->text_len = g->start + (len - split);
-    finish(g, SN_TOKEN_WORD, 0);
 }
 
 /* Copies cps[from .. to) as a token of KIND, folding case. */
@@ -655,221 +932,166 @@ static void copy_token(segmenter *g, size_t from, size_t to, int kind)
     finish(g, kind, 0);
 }
 
-static int starts_with_ascii(const int32_t *cps, size_t n, const char *prefix)
+/* Counts the case of CP, a letter of a word that is not in a run of ASCII
+ * letters, as put_ascii_letters() counts a run. */
+static void count_case(spelling *sp, int32_t cp)
 {
-    size_t k = 0;
-    for (; prefix[k]; k++)
-        if (k >= n || lower_ascii(cps[k]) != prefix[k])
-            return 0;
-    return 1;
-}
-
-/* End of a URL or address: back over the punctuation that ends a sentence. */
-static size_t trim_trailing(const int32_t *cps, size_t from, size_t to)
-{
-    while (to > from + 1 && cps[to - 1] < 0x80 && strchr(".,;:!?)]}\"'", (int)cps[to - 1]))
-        to--;
-    return to;
-}
-
-/* An emoticon of the lexicon at cps[i]: its length, or 0.  Longest first. */
-static size_t emoticon_at(const segmenter *g, size_t i)
-{
-    char buf[SN_LEX_MAX_ENTRY];
-    size_t max = g->lex->emoticon_max, n = 0;
-    int32_t c = g->cps[i];
-
-    if (c >= 0x80 || !(g->lex->emoticon_first[c >> 5] & (UINT32_C(1) << (c & 31))))
-        return 0;
-    while (n < max && i + n < g->n && g->cps[i + n] < 0x80 &&
-           kind_of(g->cps[i + n]) != SEPARATOR) {
-        buf[n] = (char)lower_ascii(g->cps[i + n]);
-        n++;
+    if (cp < 0x80) {
+        sp->upper += cp >= 'A' && cp <= 'Z';
+        sp->lower += cp >= 'a' && cp <= 'z';
+    } else if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LU) {
+        sp->upper++;
+    } else if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LL) {
+        sp->lower++;
     }
-    for (; n >= 2; n--) {
-        if (sn_lexicon_lookup(g->lex, buf, n) & SN_LEX_EMOTICON) {
-            /* ":d" must not eat the start of ":data". */
-            enum kind last = kind_of(g->cps[i + n - 1]);
-            if ((last == LETTER || last == DIGIT) && i + n < g->n &&
-                (kind_of(g->cps[i + n]) == LETTER || kind_of(g->cps[i + n]) == DIGIT))
-                continue;
-            return n;
+}
+
+/* Writes the folded letters of the word cps[from .. to). */
+static void spell(segmenter *g, size_t from, size_t to, spelling *sp)
+{
+    const int shorten = (g->s->flags & SN_TOK_ELONGATION) != 0;
+    const view v = cps_view(g);
+    sn_tokenizer *tk = g->tk;
+
+    for (size_t i = from; i < to;) {
+        int32_t cp = g->cps[i];
+        if (cp < 0x80 && cp != '\'') {
+            /* An ASCII letter gives one byte. */
+            if (reserve((void **)&tk->text, &tk->text_cap, tk->text_len + (to - i) + 16, 1) < 0) {
+                g->failed = 1;
+                return;
+            }
+            sp->last0 = g->last[0];
+            sp->last1 = g->last[1];
+            tk->text_len = put_ascii_letters(tk->text, tk->text_len, &v, &i, to, shorten, sp);
+            g->last[0] = sp->last0;
+            g->last[1] = sp->last1;
+            continue;
+        }
+        i++;
+        count_case(sp, cp);
+        if (invisible(cp))
+            continue;
+        if (put_folded(g, cp, shorten))
+            sp->flags |= SN_TOKEN_ELONGATED;
+    }
+}
+
+/* Writes the word cps[from .. to) as one or two tokens. */
+static void word(segmenter *g, size_t from, size_t to)
+{
+    sn_tokenizer *tk = g->tk;
+    spelling sp = {-1, -1, 0, 0, 0};
+    size_t len, split = 0;
+
+    begin(g);
+    spell(g, from, to, &sp);
+    if (g->failed)
+        return;
+    len = tk->text_len - g->start;
+    if (g->s->flags & SN_TOK_CLITICS)
+        split = clitic_split(tk->text + g->start, len);
+    if (split == 0) {
+        finish(g, SN_TOKEN_WORD, word_flags(&sp));
+        return;
+    }
+    /* Two tokens over the same bytes: stem, then clitic. */
+    tk->text_len = g->start + split;
+    finish(g, SN_TOKEN_WORD, word_flags(&sp));
+    g->start = tk->text_len;
+    tk->text_len = g->start + (len - split);
+    finish(g, SN_TOKEN_WORD, 0);
+}
+
+/* A run of RUN equal punctuation marks CP as one token. */
+static void punct_run(segmenter *g, int32_t cp, size_t run)
+{
+    const int shorten = (g->s->flags & SN_TOK_ELONGATION) != 0;
+
+    begin(g);
+    for (size_t r = punct_copies(run, shorten); r > 0; r--)
+        put_folded(g, cp, 0);
+    finish(g, SN_TOKEN_PUNCT, punct_flags(run, shorten));
+}
+
+/* Writes the token at cps[i] that no placeholder, emoticon or lone clitic
+ * took: a character of an unspaced script, a word, a number, punctuation
+ * or a symbol.  Returns its end. */
+static size_t plain_token(segmenter *g, size_t i, enum kind k)
+{
+    const view cps = cps_view(g), *v = &cps;
+    size_t j;
+
+    if ((k == LETTER || k == MARK) && unspaced_script(v->cps[i])) {
+        j = unspaced_char_end(v, i);
+        copy_token(g, i, j, SN_TOKEN_CHAR);
+    } else if (k == LETTER || k == MARK) {
+        j = word_end(v, i);
+        word(g, i, j);
+    } else if (k == DIGIT) {
+        j = number_end(v, i);
+        if ((g->s->flags & SN_TOK_PLACEHOLDERS) && long_number(j - i))
+            placeholder(g, "<number>");
+        else
+            copy_token(g, i, j, SN_TOKEN_NUMBER);
+    } else {
+        j = grapheme_end(v, i);
+        if (k == PUNCT && j == i + 1) {
+            j = punct_run_end(v, i);
+            punct_run(g, v->cps[i], j - i);
+        } else {
+            copy_token(g, i, j, k == PUNCT ? SN_TOKEN_PUNCT : SN_TOKEN_SYMBOL);
         }
     }
-    return 0;
+    return j;
 }
 
 static void segment(segmenter *g)
 {
-    const int32_t *cps = g->cps;
-    const size_t n = g->n;
+    const view cps = cps_view(g), *v = &cps;
     const uint32_t flags = g->s->flags;
-    size_t i = 0, chunk_end = 0, email_from = SIZE_MAX, email_to = 0;
+    const int placeholders = (flags & SN_TOK_PLACEHOLDERS) != 0;
+    size_t i = 0, chunk_to = 0, email_from = SIZE_MAX, email_to = 0, j;
     /* Only an '@' makes an e-mail address worth looking for. */
-    int any_at = (flags & SN_TOK_PLACEHOLDERS) &&
-        memchr(g->tk->clean, '@', g->clean_len) != NULL;
+    const int any_at = placeholders && memchr(g->tk->clean, '@', g->clean_len) != NULL;
 
-    while (i < n && !g->failed) {
-        int32_t cp = cps[i];
-        enum kind k = kind_of(cp);
-        size_t j = i + 1;
+    while (i < v->n && !g->failed) {
+        enum kind k = kind_at(v, i);
 
         if (k == SEPARATOR) {
             i++;
             continue;
         }
-        /* At the start of a chunk of non-space text, look at it whole once:
-         * an e-mail address is only recognizable from its '@' onwards. */
-        if (any_at && i >= chunk_end) {
-            int at = 0;
-            chunk_end = i;
-            while (chunk_end < n && kind_of(cps[chunk_end]) != SEPARATOR) {
-                if (cps[chunk_end] == '@' && chunk_end > i)
-                    at = 1;
-                chunk_end++;
-            }
-            if ((flags & SN_TOK_PLACEHOLDERS) && at) {
-                size_t end = trim_trailing(cps, i, chunk_end), p = i, b;
-                int dot = 0;
-                while (p < end && cps[p] != '@')
-                    p++;
-                for (size_t q = p; q < end; q++)
-                    dot |= cps[q] == '.';
-                /* The address starts where the characters allowed in its
-                 * local part stop; what comes before is text. */
-                b = p;
-                while (b > i && (kind_of(cps[b - 1]) == LETTER || kind_of(cps[b - 1]) == DIGIT ||
-                                 (cps[b - 1] < 0x80 && strchr(".-_+", (int)cps[b - 1]))))
-                    b--;
-                while (b < p && !(kind_of(cps[b]) == LETTER || kind_of(cps[b]) == DIGIT))
-                    b++;
-                if (b < p && p + 1 < end && dot &&
-                    (kind_of(cps[p + 1]) == LETTER || kind_of(cps[p + 1]) == DIGIT)) {
-                    email_from = b;
-                    email_to = end;
-                }
-            }
+        if (any_at && i >= chunk_to) {
+            int at;
+            chunk_to = chunk_end(v, i, &at);
+            if (at)
+                email_in_chunk(v, i, chunk_to, &email_from, &email_to);
         }
         if (i == email_from) {
             placeholder(g, "<email>");
             i = email_to;
-            continue;
-        }
-        if ((flags & SN_TOK_PLACEHOLDERS) && ((cp | 32) == 'h' || (cp | 32) == 'w') &&
-            (starts_with_ascii(cps + i, n - i, "http://") ||
-             starts_with_ascii(cps + i, n - i, "https://") ||
-             (starts_with_ascii(cps + i, n - i, "www.") && i + 4 < n &&
-              kind_of(cps[i + 4]) == LETTER))) {
-            size_t end = i;
-            while (end < n && kind_of(cps[end]) != SEPARATOR)
-                end++;
+        } else if (placeholders && url_at(v, i)) {
             placeholder(g, "<url>");
-            i = trim_trailing(cps, i, end);
-            continue;
-        }
-        if ((flags & SN_TOK_PLACEHOLDERS) && cp == '@' && j < n &&
-            (kind_of(cps[j]) == LETTER || kind_of(cps[j]) == DIGIT || cps[j] == '_') &&
-            (i == 0 || (kind_of(cps[i - 1]) != LETTER && kind_of(cps[i - 1]) != DIGIT))) {
-            while (j < n && (kind_of(cps[j]) == LETTER || kind_of(cps[j]) == DIGIT ||
-                             cps[j] == '_' || kind_of(cps[j]) == MARK))
-                j++;
+            i = url_end(v, i);
+        } else if (placeholders && (j = mention_end(v, i)) > 0) {
             placeholder(g, "<user>");
             i = j;
-            continue;
-        }
-        if ((flags & SN_TOK_EMOTICONS) && g->lex && (k == PUNCT || k == SYMBOL)) {
-            size_t len = emoticon_at(g, i);
-            if (len > 0) {
-                copy_token(g, i, i + len, SN_TOKEN_EMOTICON);
-                i += len;
-                continue;
-            }
-        }
-        /* A clitic standing alone, as in corpora tokenized like "it 's". */
-        if ((flags & SN_TOK_CLITICS) && is_apostrophe(cp) && j < n && kind_of(cps[j]) == LETTER) {
-            size_t e = j;
-            char buf[3];
-            while (e < n && e - j < 3 && cps[e] < 0x80 && kind_of(cps[e]) == LETTER) {
-                buf[e - j] = (char)lower_ascii(cps[e]);
-                e++;
-            }
-            if ((e == n || kind_of(cps[e]) != LETTER) && is_clitic(buf, e - j)) {
-                copy_token(g, i, e, SN_TOKEN_WORD);
-                i = e;
-                continue;
-            }
-        }
-
-        if ((k == LETTER || k == MARK) && unspaced_script(cp)) {
-            while (j < n && kind_of(cps[j]) == MARK)
-                j++;
-            copy_token(g, i, j, SN_TOKEN_CHAR);
-        } else if (k == LETTER || k == MARK) {
-            /* Most words are plain ASCII letters: run over them first. */
-            while (j < n && cps[j] < 0x80 && ascii_kind[cps[j]] == LETTER)
-                j++;
-            for (;;) {
-                if (j < n && (kind_of(cps[j]) == LETTER || kind_of(cps[j]) == MARK) &&
-                    !unspaced_script(cps[j])) {
-                    j++;
-                } else if (j + 1 < n && invisible(cps[j]) && kind_of(cps[j + 1]) == LETTER &&
-                           !unspaced_script(cps[j + 1])) {
-                    j += 2;
-                } else if (j + 1 < n && is_apostrophe(cps[j]) &&
-                           kind_of(cps[j + 1]) == LETTER && !unspaced_script(cps[j + 1])) {
-                    j += 2;
-                } else {
-                    break;
-                }
-            }
-            word(g, i, j);
-        } else if (k == DIGIT) {
-            for (;;) {
-                if (j < n && (kind_of(cps[j]) == DIGIT || kind_of(cps[j]) == MARK)) {
-                    j++;
-                } else if (j + 1 < n && (cps[j] == '.' || cps[j] == ',') &&
-                           kind_of(cps[j + 1]) == DIGIT) {
-                    j += 2;
-                } else {
-                    break;
-                }
-            }
-            /* Short numbers carry meaning ("10/10", "2 stars"); long ones
-             * (years, prices, phone numbers) rarely do. */
-            if ((flags & SN_TOK_PLACEHOLDERS) && j - i > 3)
-                placeholder(g, "<number>");
-            else
-                copy_token(g, i, j, SN_TOKEN_NUMBER);
+        } else if ((flags & SN_TOK_EMOTICONS) && g->lex && (k == PUNCT || k == SYMBOL) &&
+                   (j = emoticon_length(v, g->lex, i)) > 0) {
+            copy_token(g, i, i + j, SN_TOKEN_EMOTICON);
+            i += j;
+        } else if ((flags & SN_TOK_CLITICS) && (j = lone_clitic_end(v, i)) > 0) {
+            copy_token(g, i, j, SN_TOKEN_WORD);
+            i = j;
         } else {
-            /* A whole grapheme cluster: an emoji with its skin tone, a ZWJ
-             * sequence, a flag, or a symbol with its variation selector. */
-            utf8proc_int32_t state = 0;
-            while (j < n && !utf8proc_grapheme_break_stateful(cps[j - 1], cps[j], &state))
-                j++;
-            if (k == PUNCT && j == i + 1) {
-                /* "!!!!!" is one token, shortened to "!!". */
-                size_t e = j;
-                while (e < n && cps[e] == cp)
-                    e++;
-                begin(g);
-                put_folded(g, cp, 0);
-                if (e - i >= 2)
-                    put_folded(g, cp, 0);
-                if (e - i > 2 && !(flags & SN_TOK_ELONGATION))
-                    for (size_t r = 2; r < e - i; r++)
-                        put_folded(g, cp, 0);
-                finish(g, SN_TOKEN_PUNCT,
-                       e - i > 2 && (flags & SN_TOK_ELONGATION) ? SN_TOKEN_ELONGATED : 0);
-                j = e;
-            } else {
-                copy_token(g, i, j, k == PUNCT ? SN_TOKEN_PUNCT : SN_TOKEN_SYMBOL);
-            }
+            i = plain_token(g, i, k);
         }
-        i = j;
     }
 }
 
-/* Marks negation scopes and intensified words, once all tokens are known. */
+/* ---- after segmenting ---------------------------------------------------- */
+
 static void mark_scopes(sn_tokenizer *tk, const sn_tokenizer_settings *s)
 {
     const int negation = (s->flags & SN_TOK_NEGATION) != 0;
@@ -898,20 +1120,22 @@ static void mark_scopes(sn_tokenizer *tk, const sn_tokenizer_settings *s)
     }
 }
 
-/* ---- the fast path for plain ASCII ---------------------------------------
+
+/* ---- the fast way for plain ASCII -----------------------------------------
  *
  * Most reviews in English are plain ASCII.  For them the steps above reduce
- * to the rules below, done in one pass from the input bytes to the tokens,
- * without the copy, the code points or the general segmenter.  A text with
- * anything those rules do not cover (a byte above 0x7F, an HTML tag or
- * entity, an '@', a URL) goes the general way; tests check that both ways
- * give the same tokens. */
+ * to one pass from the input bytes to the tokens, with the same recognizers
+ * but without the copy, the code points, case folding by utf8proc or
+ * reserving room at each character.  A text with anything that pass does
+ * not cover (a byte above 0x7F, an HTML entity, an '@', a URL) goes the
+ * general way; tests check that both ways give the same tokens. */
 
 int sn_tokenizer_fast_path = 1;
 
-/* The tokenizer's output while the fast path fills it, in a local: stores
+/* The tokenizer's output while the fast way fills it, in a local: stores
  * through a char pointer would otherwise make the compiler reload every
- * field of the tokenizer after each byte written. */
+ * field of the tokenizer after each byte written.  Room for all of it is
+ * reserved beforehand. */
 typedef struct fast {
     char *out;              /* tk->text */
     size_t at;              /* bytes written */
@@ -921,7 +1145,7 @@ typedef struct fast {
     const sn_lexicon *lex;
 } fast;
 
-static inline void fast_token(fast *f, int kind, int flags)
+static ALWAYS_INLINE void fast_token(fast *f, int kind, int flags)
 {
     sn_token *t = &f->tokens[f->count++];
     size_t len = f->at - f->start;
@@ -930,41 +1154,77 @@ static inline void fast_token(fast *f, int kind, int flags)
     t->len = (uint32_t)len;
     t->kind = (uint8_t)kind;
     t->flags = (uint8_t)flags;
-    t->classes = f->lex && kind == SN_TOKEN_WORD &&
-        sn_lexicon_may_hold(f->lex, f->out + f->start, len)
-        ? (uint8_t)sn_lexicon_lookup(f->lex, f->out + f->start, len) : 0;
+    t->classes = token_classes(f->lex, kind, f->out + f->start, len);
     f->start = f->at;
 }
 
-static inline int ascii_letter(unsigned char c)
+/* Copies P[from .. to) as a token of KIND, folding case. */
+static ALWAYS_INLINE void fast_copy(fast *f, const unsigned char *p, size_t from, size_t to,
+                                    int kind)
 {
-    return c < 0x80 && ascii_kind[c] == LETTER;
+    for (size_t r = from; r < to; r++)
+        f->out[f->at++] = (char)lower_ascii(p[r]);
+    fast_token(f, kind, 0);
 }
 
-/* The emoticon of the lexicon at P[i], as emoticon_at() does it. */
-static size_t fast_emoticon(const sn_lexicon *lex, const unsigned char *p, size_t i,
-                            size_t n)
+/* Writes the word V[i .. j) as one or two tokens, as word() does. */
+static ALWAYS_INLINE void fast_word(fast *f, const view *v, size_t i, size_t j, int shorten,
+                                    int clitics)
 {
-    char buf[SN_LEX_MAX_ENTRY];
-    size_t m = 0;
-    unsigned char c = p[i];
+    spelling sp = {-1, -1, 0, 0, 0};
+    size_t at = f->at, len, split = 0;
+    int apostrophe = 0;
 
-    if (!(lex->emoticon_first[c >> 5] & (UINT32_C(1) << (c & 31))))
-        return 0;
-    while (m < lex->emoticon_max && i + m < n && ascii_kind[p[i + m]] != SEPARATOR) {
-        buf[m] = (char)lower_ascii(p[i + m]);
-        m++;
-    }
-    for (; m >= 2; m--) {
-        if (sn_lexicon_lookup(lex, buf, m) & SN_LEX_EMOTICON) {
-            int last = ascii_kind[p[i + m - 1]];
-            if ((last == LETTER || last == DIGIT) && i + m < n &&
-                (ascii_kind[p[i + m]] == LETTER || ascii_kind[p[i + m]] == DIGIT))
-                continue;
-            return m;
+    while (i < j) {
+        if (v->bytes[i] == '\'') {
+            /* Only ever between two letters, so never an elongation. */
+            apostrophe = 1;
+            sp.last1 = sp.last0;
+            sp.last0 = '\'';
+            f->out[at++] = '\'';
+            i++;
+        } else {
+            at = put_ascii_letters(f->out, at, v, &i, j, shorten, &sp);
         }
     }
-    return 0;
+    f->at = at;
+    len = f->at - f->start;
+    /* Every clitic has an apostrophe; most words have none. */
+    if (clitics && apostrophe)
+        split = clitic_split(f->out + f->start, len);
+    if (split == 0) {
+        fast_token(f, SN_TOKEN_WORD, word_flags(&sp));
+        return;
+    }
+    f->at = f->start + split;
+    fast_token(f, SN_TOKEN_WORD, word_flags(&sp));
+    f->at = at;
+    fast_token(f, SN_TOKEN_WORD, 0);
+}
+
+/* Whether the fast way can take the LEN bytes of TEXT: none above 0x7F,
+ * and when the rules would look at them, no '@' (an address or a mention)
+ * and no entity.  Eight bytes at a time. */
+static int fast_way_applies(const char *text, size_t len, uint32_t flags)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+    for (size_t k = 0; k < len;) {
+        int32_t cp;
+        if (k + 8 <= len) {
+            uint64_t v = load64(text + k), at = v ^ (ones * '@'), amp = v ^ (ones * '&');
+            if (!((v | ((at - ones) & ~at) | ((amp - ones) & ~amp)) & highs)) {
+                k += 8;
+                continue;
+            }
+        }
+        if (p[k] >= 0x80 || ((flags & SN_TOK_PLACEHOLDERS) && p[k] == '@') ||
+            ((flags & SN_TOK_HTML) && p[k] == '&' && entity_length(text + k, len - k, &cp) > 0))
+            return 0;
+        k++;
+    }
+    return 1;
 }
 
 /* Returns 1 when TEXT was tokenized, 0 when it needs the general way, -1
@@ -973,30 +1233,14 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
                      const sn_lexicon *lex, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
+    const view v = {NULL, p, len, 0};
     const uint32_t flags = s->flags;
     const int shorten = (flags & SN_TOK_ELONGATION) != 0;
     fast f;
-    size_t i = 0;
+    size_t i = 0, j;
 
-    /* Eight bytes at a time, for the bytes that send a text the general
-     * way: above 0x7F, '@' (an address or a mention), '&' (an entity). */
-    for (size_t k = 0; k < len;) {
-        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-        int32_t cp;
-        unsigned char c;
-        if (k + 8 <= len) {
-            uint64_t v = load64(text + k), at = v ^ (ones * '@'), amp = v ^ (ones * '&');
-            if (!((v | ((at - ones) & ~at) | ((amp - ones) & ~amp)) & highs)) {
-                k += 8;
-                continue;
-            }
-        }
-        c = p[k];
-        if (c >= 0x80 || ((flags & SN_TOK_PLACEHOLDERS) && c == '@') ||
-            ((flags & SN_TOK_HTML) && c == '&' && entity_length(text + k, len - k, &cp) > 0))
-            return 0;
-        k++;
-    }
+    if (!fast_way_applies(text, len, flags))
+        return 0;
     /* Output never outgrows the input but for "<number>" (8 bytes for at
      * least 4), and there is at most one token per input byte. */
     if (reserve((void **)&tk->text, &tk->text_cap, 2 * len + 16, 1) < 0 ||
@@ -1011,154 +1255,49 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
     f.start = 0;
     while (i < len) {
         unsigned char c = p[i];
-        int k = ascii_kind[c];
-        size_t j = i + 1;
-        char *out = f.out;
+        enum kind k = (enum kind)ascii_kind[c];
 
         if (k == SEPARATOR) {
             i++;
             continue;
         }
-        if ((flags & SN_TOK_HTML) && c == '<') {
+        if ((flags & SN_TOK_HTML) && c == '<' && (j = tag_length(text + i, len - i)) > 0) {
             /* A tag is a space, as repair() makes it. */
-            size_t tag = tag_length(text + i, len - i);
-            if (tag > 0) {
-                i += tag;
-                continue;
-            }
-        }
-        if ((flags & SN_TOK_PLACEHOLDERS) && ((c | 32) == 'h' || (c | 32) == 'w')) {
-            size_t m = 0;
-            char low[8];
-            while (m < 8 && i + m < len) {
-                low[m] = (char)lower_ascii(p[i + m]);
-                m++;
-            }
-            if ((m >= 7 && memcmp(low, "http://", 7) == 0) ||
-                (m >= 8 && memcmp(low, "https://", 8) == 0) ||
-                (m >= 5 && memcmp(low, "www.", 4) == 0))
-                return 0; /* URLs go the general way */
-        }
-        if ((flags & SN_TOK_EMOTICONS) && f.lex && (k == PUNCT || k == SYMBOL)) {
-            size_t m = fast_emoticon(f.lex, p, i, len);
-            if (m > 0) {
-                for (size_t r = 0; r < m; r++)
-                    out[f.at++] = (char)lower_ascii(p[i + r]);
-                fast_token(&f, SN_TOKEN_EMOTICON, 0);
-                i += m;
-                continue;
-            }
-        }
-        if ((flags & SN_TOK_CLITICS) && c == '\'' && j < len && ascii_letter(p[j])) {
-            size_t e = j;
-            char buf[3];
-            while (e < len && e - j < 3 && ascii_letter(p[e])) {
-                buf[e - j] = (char)lower_ascii(p[e]);
-                e++;
-            }
-            if ((e == len || !ascii_letter(p[e])) && is_clitic(buf, e - j)) {
-                for (size_t r = i; r < e; r++)
-                    out[f.at++] = (char)lower_ascii(p[r]);
-                fast_token(&f, SN_TOKEN_WORD, 0);
-                i = e;
-                continue;
-            }
-        }
-        if (k == LETTER) {
-            int32_t last0 = -1, last1 = -1;
-            int wflags = 0, any = 0, all = 0x20, letters = 0;
-            size_t wlen, split = 0, at = f.at;
-            /* In locals: a store through OUT, a char pointer, would make the
-             * compiler reload f.at after every letter. */
-            for (j = i;;) {
-                unsigned char cj = j < len ? p[j] : 0;
-                if (cj < 0x80 && ascii_kind[cj] == LETTER) {
-                    int32_t lc = cj | 0x20;
-                    any |= cj;
-                    all &= cj;
-                    letters++;
-                    j++;
-                    if (shorten && lc == last0 && lc == last1) {
-                        wflags |= SN_TOKEN_ELONGATED;
-                        continue;
-                    }
-                    last1 = last0;
-                    last0 = lc;
-                    out[at++] = (char)lc;
-                } else if (cj == '\'' && j + 1 < len && ascii_letter(p[j + 1])) {
-                    last1 = last0;
-                    last0 = '\'';
-                    out[at++] = '\'';
-                    j++;
-                } else {
-                    break;
-                }
-            }
-            f.at = at;
-            if (letters >= 2 && !(all & 0x20) && !(any & 0x20 & ~all))
-                wflags |= SN_TOKEN_ALLCAPS;
-            wlen = f.at - f.start;
-            if (flags & SN_TOK_CLITICS) {
-                const char *w = out + f.start;
-                if (wlen > 3 && memcmp(w + wlen - 3, "n't", 3) == 0) {
-                    split = wlen - 3;
-                } else {
-                    for (size_t q = wlen > 3 ? wlen - 3 : 1; q < wlen; q++)
-                        if (w[q] == '\'' && is_clitic(w + q + 1, wlen - q - 1))
-                            split = q;
-                }
-            }
-            if (split == 0) {
-                fast_token(&f, SN_TOKEN_WORD, wflags);
-            } else {
-                size_t end = f.at;
-                f.at = f.start + split;
-                fast_token(&f, SN_TOKEN_WORD, wflags);
-                f.at = end;
-                fast_token(&f, SN_TOKEN_WORD, 0);
-            }
+            i += j;
+        } else if ((flags & SN_TOK_PLACEHOLDERS) && url_at(&v, i)) {
+            return 0; /* a tag may end a URL: only the general way knows */
+        } else if ((flags & SN_TOK_EMOTICONS) && f.lex && (k == PUNCT || k == SYMBOL) &&
+                   (j = emoticon_length(&v, f.lex, i)) > 0) {
+            fast_copy(&f, p, i, i + j, SN_TOKEN_EMOTICON);
+            i += j;
+        } else if ((flags & SN_TOK_CLITICS) && (j = lone_clitic_end(&v, i)) > 0) {
+            fast_copy(&f, p, i, j, SN_TOKEN_WORD);
             i = j;
-            continue;
-        }
-        if (k == DIGIT) {
-            for (;;) {
-                if (j < len && ascii_kind[p[j]] == DIGIT)
-                    j++;
-                else if (j + 1 < len && (p[j] == '.' || p[j] == ',') &&
-                         ascii_kind[p[j + 1]] == DIGIT)
-                    j += 2;
-                else
-                    break;
-            }
-            if ((flags & SN_TOK_PLACEHOLDERS) && j - i > 3) {
-                memcpy(out + f.at, "<number>", 8);
+        } else if (k == LETTER) {
+            j = word_end(&v, i);
+            fast_word(&f, &v, i, j, shorten, (flags & SN_TOK_CLITICS) != 0);
+            i = j;
+        } else if (k == DIGIT) {
+            j = number_end(&v, i);
+            if ((flags & SN_TOK_PLACEHOLDERS) && long_number(j - i)) {
+                memcpy(f.out + f.at, "<number>", 8);
                 f.at += 8;
                 fast_token(&f, SN_TOKEN_PLACEHOLDER, 0);
             } else {
-                memcpy(out + f.at, text + i, j - i);
-                f.at += j - i;
-                fast_token(&f, SN_TOKEN_NUMBER, 0);
+                fast_copy(&f, p, i, j, SN_TOKEN_NUMBER);
             }
             i = j;
-            continue;
+        } else if (k == PUNCT) {
+            j = punct_run_end(&v, i);
+            memset(f.out + f.at, c, punct_copies(j - i, shorten));
+            f.at += punct_copies(j - i, shorten);
+            fast_token(&f, SN_TOKEN_PUNCT, punct_flags(j - i, shorten));
+            i = j;
+        } else {
+            j = grapheme_end(&v, i);
+            fast_copy(&f, p, i, j, SN_TOKEN_SYMBOL);
+            i = j;
         }
-        if (k == PUNCT) {
-            size_t e = j, copies;
-            while (e < len && p[e] == c)
-                e++;
-            copies = e - i >= 2 ? 2 : 1;
-            if (e - i > 2 && !shorten)
-                copies = e - i;
-            memset(out + f.at, c, copies);
-            f.at += copies;
-            fast_token(&f, SN_TOKEN_PUNCT, e - i > 2 && shorten ? SN_TOKEN_ELONGATED : 0);
-            i = e;
-            continue;
-        }
-        /* An ASCII symbol: a grapheme cluster of its own. */
-        out[f.at++] = (char)c;
-        fast_token(&f, SN_TOKEN_SYMBOL, 0);
-        i = j;
     }
     tk->text_len = f.at;
     tk->count = f.count;

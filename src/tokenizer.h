@@ -10,11 +10,6 @@
 #include "lexicon.h"
 #include "sentiment.h"
 
-/* The version of the tokenization rules and of the hashing of n-grams into
- * buckets; stored in models, so that a model is never fed features made by
- * rules it was not trained with.  Raise it with any change to either. */
-#define SN_TOKENIZER_RULES 3
-
 /* Which rules apply; all on by default. */
 enum sn_tokenizer_flag {
     SN_TOK_HTML = 1,          /* drop HTML tags, decode entities */
@@ -27,7 +22,7 @@ enum sn_tokenizer_flag {
 #define SN_TOK_ALL 63
 
 typedef struct sn_tokenizer_settings {
-    uint32_t rules;   /* SN_TOKENIZER_RULES when written */
+    uint32_t rules;   /* SN_TOKENIZER_RULES (vectorizer.h) when written */
     uint32_t flags;   /* enum sn_tokenizer_flag */
 } sn_tokenizer_settings;
 

@@ -243,69 +243,69 @@ int sn_vectorize(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
     return sn_vectorize_scaled(s, NULL, tk, f, err);
 }
 
-/* The body of sn_vectorize_scaled() and sn_vectorize_origin(); WITH_ORIGIN
- * is a constant in each, so each gets its own copy without dead code. */
-static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
-                                   const float *scale, const sn_tokenizer *tk,
-                                   sn_features *f, int with_origin,
-                                   sentiment_error *err)
+/* The most features the tokens of TK can give, or 0 when that many could
+ * not be counted.  Binary weights need no more than a bound, since a bit
+ * per bucket tells what is already there; counts need the hash set, sized
+ * for the exact figure. */
+static size_t most_features(const sn_vectorizer_settings *s, const sn_tokenizer *tk,
+                            size_t order)
 {
-    sn_feature_origin *origin = NULL;
-    const size_t order = s->ngrams > s->char_ngrams ? s->ngrams : s->char_ngrams;
-    uint64_t window[SN_MAX_NGRAMS] = {0};
-    size_t run = 0;         /* consecutive character tokens ending here */
-    size_t most;
-    builder b;
+    size_t most = 1;
 
-    f->count = 0;
-    /* The most features this text can give.  Binary weights need no more
-     * than a bound, since a bit per bucket tells what is already there;
-     * counts need the hash set, sized for the exact figure. */
     if (s->weighting == SN_WEIGHT_BINARY) {
         if (tk->count > (SIZE_MAX / 8 - 1) / (order + 4))
-            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
-        most = tk->count * (order + 4) + 1;
-    } else {
-        most = 1;
-        for (size_t i = 0; i < tk->count; i++) {
-            const sn_token *t = &tk->tokens[i];
-            most += t->kind == SN_TOKEN_CHAR ? order : s->ngrams;
-            most += t->kind == SN_TOKEN_WORD; /* its stem */
-            most += (t->flags & SN_TOKEN_INTENSIFIED) != 0;
-            most += (t->flags & SN_TOKEN_ALLCAPS) != 0;
-            most += (t->flags & SN_TOKEN_ELONGATED) != 0;
-        }
+            return 0;
+        return tk->count * (order + 4) + 1;
     }
+    for (size_t i = 0; i < tk->count; i++) {
+        const sn_token *t = &tk->tokens[i];
+        most += t->kind == SN_TOKEN_CHAR ? order : s->ngrams;
+        most += t->kind == SN_TOKEN_WORD; /* its stem */
+        most += (t->flags & SN_TOKEN_INTENSIFIED) != 0;
+        most += (t->flags & SN_TOKEN_ALLCAPS) != 0;
+        most += (t->flags & SN_TOKEN_ELONGATED) != 0;
+    }
+    return most;
+}
+
+/* Room in F->origin for MOST records. */
+static int reserve_origins(sn_features *f, size_t most)
+{
+    if (most > f->origin_cap) {
+        sn_feature_origin *p = sn_realloc_array(f->origin, most, sizeof *p);
+        if (p == NULL)
+            return -1;
+        f->origin = p;
+        f->origin_cap = most;
+    }
+    return 0;
+}
+
+/* Readies B to collect up to MOST features into F: a bit per bucket for
+ * binary weights, an empty hash set for counts. */
+static int start_builder(builder *b, sn_features *f, const sn_vectorizer_settings *s,
+                         size_t most)
+{
     if (reserve(f, most) < 0)
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
-    if (with_origin) {
-        if (most > f->origin_cap) {
-            sn_feature_origin *p = sn_realloc_array(f->origin, most, sizeof *p);
-            if (p == NULL)
-                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
-            f->origin = p;
-            f->origin_cap = most;
-        }
-        origin = f->origin;
-    }
-    b.seen = NULL;
-    b.slots = NULL;
-    b.slot_mask = 0;
-    b.index = f->index;
-    b.value = f->value;
-    b.count = 0;
-    b.shift = 64 - s->bucket_bits;
+        return -1;
+    b->seen = NULL;
+    b->slots = NULL;
+    b->slot_mask = 0;
+    b->index = f->index;
+    b->value = f->value;
+    b->count = 0;
+    b->shift = 64 - s->bucket_bits;
     if (s->weighting == SN_WEIGHT_BINARY) {
         size_t words = ((size_t)1 << s->bucket_bits) / 64 + 1;
         if (f->seen_words < words) {
             uint64_t *p = sn_calloc(words, sizeof *p);
             if (p == NULL)
-                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+                return -1;
             sn_free(f->seen);
             f->seen = p;
             f->seen_words = words;
         }
-        b.seen = f->seen;
+        b->seen = f->seen;
     } else {
         size_t slots = 64;
         while (slots < 2 * most)
@@ -313,14 +313,25 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
         if (slots > f->slots_cap) {
             uint64_t *p = sn_realloc_array(f->slots, slots, sizeof *p);
             if (p == NULL)
-                return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+                return -1;
             f->slots = p;
             f->slots_cap = slots;
         }
         memset(f->slots, 0, slots * sizeof *f->slots);
-        b.slots = f->slots;
-        b.slot_mask = slots - 1;
+        b->slots = f->slots;
+        b->slot_mask = slots - 1;
     }
+    return 0;
+}
+
+/* Adds every word and character n-gram of the tokens of TK, and the
+ * markers of intensified, capitalized and elongated words. */
+static ALWAYS_INLINE void add_ngrams(builder *restrict b, const sn_vectorizer_settings *s,
+                                     const sn_tokenizer *tk, size_t order,
+                                     sn_feature_origin *restrict origin)
+{
+    uint64_t window[SN_MAX_NGRAMS] = {0};
+    size_t run = 0;         /* consecutive character tokens ending here */
 
     for (size_t i = 0; i < tk->count; i++) {
         const sn_token *t = &tk->tokens[i];
@@ -337,9 +348,9 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
             /* The common case, words and bigrams, without the loops. */
             window[1] = combine(window[0], h);
             window[0] = h;
-            add(&b, h, origin, i, 1, SN_ORIGIN_NGRAM);
+            add(b, h, origin, i, 1, SN_ORIGIN_NGRAM);
             if (i > 0)
-                add(&b, window[1], origin, i, 2, SN_ORIGIN_NGRAM);
+                add(b, window[1], origin, i, 2, SN_ORIGIN_NGRAM);
         } else {
             const size_t top = run > 0 ? order : s->ngrams;
             for (size_t k = top - 1; k > 0; k--)
@@ -348,44 +359,49 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
             window[0] = h;
             for (size_t k = 0; k < top && k <= i; k++) {
                 if (k < s->ngrams || (k < s->char_ngrams && k < run))
-                    add(&b, window[k], origin, i, (unsigned)k + 1, SN_ORIGIN_NGRAM);
+                    add(b, window[k], origin, i, (unsigned)k + 1, SN_ORIGIN_NGRAM);
             }
         }
         if (t->flags & SN_TOKEN_INTENSIFIED)
-            add(&b, combine(h, SALT_INTENSIFIED), origin, i, 1, SN_ORIGIN_INTENSIFIED);
+            add(b, combine(h, SALT_INTENSIFIED), origin, i, 1, SN_ORIGIN_INTENSIFIED);
         if (t->flags & SN_TOKEN_ALLCAPS)
-            add(&b, combine(plain, SALT_ALLCAPS), origin, i, 1, SN_ORIGIN_ALLCAPS);
+            add(b, combine(plain, SALT_ALLCAPS), origin, i, 1, SN_ORIGIN_ALLCAPS);
         if (t->flags & SN_TOKEN_ELONGATED)
-            add(&b, combine(plain, SALT_ELONGATED), origin, i, 1, SN_ORIGIN_ELONGATED);
+            add(b, combine(plain, SALT_ELONGATED), origin, i, 1, SN_ORIGIN_ELONGATED);
     }
+}
 
-    /* Truncation is a stemmer that knows no language: "admired" and
-     * "admires" share "admir", so a word met only in the test set still
-     * says something.  Stems come last, so that features from FIRST_STEM
-     * on are stems: they weigh half as much as a word, being weaker
-     * evidence (at full weight they cost IMDb 0.4 points, see NEWS). */
-    const size_t first_stem = b.count;
-    if (s->stem > 0)
-        for (size_t i = 0; i < tk->count; i++) {
-            const sn_token *t = &tk->tokens[i];
-            const char *w = tk->text + t->start;
-            size_t n;
-            uint64_t h;
+/*
+ * Adds the stem of each word longer than s->stem characters.  Truncation
+ * is a stemmer that knows no language: "admired" and "admires" share
+ * "admir", so a word met only in the test set still says something.
+ */
+static ALWAYS_INLINE void add_stems(builder *restrict b, const sn_vectorizer_settings *s,
+                                    const sn_tokenizer *tk,
+                                    sn_feature_origin *restrict origin)
+{
+    for (size_t i = 0; i < tk->count; i++) {
+        const sn_token *t = &tk->tokens[i];
+        const char *w = tk->text + t->start;
+        size_t n;
+        uint64_t h;
 
-            if (t->kind != SN_TOKEN_WORD || t->len <= s->stem ||
-                (n = sn_stem_bytes(w, t->len, s->stem)) == t->len)
-                continue;
-            h = combine(hash_token(w, n, s->seed), SALT_STEM);
-            if (t->flags & SN_TOKEN_NEGATED)
-                h = combine(h, SALT_NEGATED);
-            add(&b, h, origin, i, 1, SN_ORIGIN_STEM);
-        }
+        if (t->kind != SN_TOKEN_WORD || t->len <= s->stem ||
+            (n = sn_stem_bytes(w, t->len, s->stem)) == t->len)
+            continue;
+        h = combine(hash_token(w, n, s->seed), SALT_STEM);
+        if (t->flags & SN_TOKEN_NEGATED)
+            h = combine(h, SALT_NEGATED);
+        add(b, h, origin, i, 1, SN_ORIGIN_STEM);
+    }
+}
 
-    f->count = b.count;
-    /* Clear the bits this text set, for the next one. */
-    if (b.seen != NULL)
-        for (size_t i = 0; i < b.count; i++)
-            b.seen[f->index[i] >> 6] = 0;
+/* Turns the counts of F into values: 1 + log(count) for counted weights,
+ * half that from FIRST_STEM on, each times SCALE[index], then the vector
+ * scaled to unit length when asked. */
+static void set_values(sn_features *f, const sn_vectorizer_settings *s, const float *scale,
+                       size_t first_stem)
+{
     if (s->weighting == SN_WEIGHT_LOGTF) {
         for (size_t i = 0; i < f->count; i++)
             f->value[i] = 1.0f + logf(f->value[i]);
@@ -399,10 +415,44 @@ static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
         const float v = (float)(1.0 / sqrt((double)f->count));
         for (size_t i = 0; i < f->count; i++)
             f->value[i] = v;
-        return SENTIMENT_OK;
+        return;
     }
     /* Binary values are 1, or a stem's weight, already. */
     sn_features_finish(f, scale, s->normalize != 0);
+}
+
+/* The body of sn_vectorize_scaled() and sn_vectorize_origin(); WITH_ORIGIN
+ * is a constant in each, so each gets its own copy without dead code. */
+static ALWAYS_INLINE int vectorize(const sn_vectorizer_settings *s,
+                                   const float *scale, const sn_tokenizer *tk,
+                                   sn_features *f, int with_origin,
+                                   sentiment_error *err)
+{
+    const size_t order = s->ngrams > s->char_ngrams ? s->ngrams : s->char_ngrams;
+    const size_t most = most_features(s, tk, order);
+    sn_feature_origin *origin = NULL;
+    size_t first_stem;
+    builder b;
+
+    f->count = 0;
+    if (most == 0 || start_builder(&b, f, s, most) < 0 ||
+        (with_origin && reserve_origins(f, most) < 0))
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while vectorizing");
+    if (with_origin)
+        origin = f->origin;
+    add_ngrams(&b, s, tk, order, origin);
+    /* Stems come last, so that features from FIRST_STEM on are stems: they
+     * weigh half as much as a word, being weaker evidence (at full weight
+     * they cost IMDb 0.4 points, see NEWS). */
+    first_stem = b.count;
+    if (s->stem > 0)
+        add_stems(&b, s, tk, origin);
+    f->count = b.count;
+    /* Clear the bits this text set, for the next one. */
+    if (b.seen != NULL)
+        for (size_t i = 0; i < b.count; i++)
+            b.seen[f->index[i] >> 6] = 0;
+    set_values(f, s, scale, first_stem);
     return SENTIMENT_OK;
 }
 

@@ -10,6 +10,18 @@
 #include "sentiment.h"
 #include "tokenizer.h"
 
+/*
+ * The version of the features a text gives: of the tokenizer's rules and of
+ * the hashing in vectorizer.c (sn_hash(), the combining of n-grams, the
+ * salts, the choice of bucket), one number that models store (TOKN
+ * section), so that a model is never fed features made in another way than
+ * those it was trained on.  It lives here, with the hashing, the last step
+ * that makes features.  Raise it with any change to either;
+ * test_vectorizer_gives_the_buckets_of_its_version pins the buckets of one
+ * text.
+ */
+#define SN_TOKENIZER_RULES 3
+
 #define SN_MAX_NGRAMS 5
 #define SN_MIN_BUCKET_BITS 4
 #define SN_MAX_BUCKET_BITS 26

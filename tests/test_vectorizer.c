@@ -780,6 +780,37 @@ static void test_hash_depends_on_seed_and_every_byte(void **state)
     }
 }
 
+/* The buckets of one text with the default settings, as version
+ * SN_TOKENIZER_RULES of the rules and the hashing gives them.  A change to
+ * either that moves a feature fails here: raise the version (models made
+ * before then refuse to load instead of classifying nonsense) and record
+ * the new buckets. */
+static void test_vectorizer_gives_the_buckets_of_its_version(void **state)
+{
+    static const uint32_t version3[] = {
+        392815, 47675, 599553, 536410, 873019, 969130, 388255, 280454,
+        82618, 446850, 154773, 733302, 240054, 915923, 854163, 138672,
+        831009, 65397, 399997, 252094, 119803, 223933, 709942, 788087,
+        636841, 711163, 124445, 67186, 607951, 307275, 628210, 706944,
+    };
+    const size_t n = sizeof version3 / sizeof version3[0];
+    sn_vectorizer_settings s;
+    sn_features f;
+
+    (void)state;
+    assert_int_equal(SN_TOKENIZER_RULES, 3);
+    sn_vectorizer_settings_default(&s);
+    sn_features_init(&f);
+    vectorize(&s, "Not SOOOO good :) but very admirable, 12345 at http://x.org "
+              "\xE5\xBE\x88\xE5\xA5\xBD\xE5\x90\x83", &f);
+    assert_int_equal(f.count, n);
+    for (size_t i = 0; i < n; i++)
+        if (f.index[i] != version3[i])
+            fail_msg("feature %zu is in bucket %u, not %u as in version 3", i,
+                     (unsigned)f.index[i], (unsigned)version3[i]);
+    sn_features_release(&f);
+}
+
 static void test_vectorizer_fails_cleanly_when_memory_runs_out(void **state)
 {
     sn_vectorizer_settings s = settings(20, 3, 1);
@@ -934,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_hash_is_stable_for_the_same_input),
         cmocka_unit_test(test_hash_differs_for_different_lengths),
         cmocka_unit_test(test_hash_depends_on_seed_and_every_byte),
+        cmocka_unit_test(test_vectorizer_gives_the_buckets_of_its_version),
         cmocka_unit_test(test_vectorizer_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_vectorizer_with_origins_makes_the_same_vector),
         cmocka_unit_test(test_vectorizer_records_which_ngram_gave_each_feature),
