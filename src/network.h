@@ -37,18 +37,46 @@ typedef struct sn_network {
     float *run_mean;        /* hidden: batch-norm running statistics */
     float *run_var;         /* hidden */
     /* A model for inference only may hold W1 quantized instead (w1 is NULL
-     * then): row r is the QUANT_BITS-bit signed codes at
-     * w1q + r * sn_quant_row_bytes(), times row_scale[r].  A row of scale
-     * 0 is all zero: it was pruned, or no training text reached it. */
+     * then), and only its rows that are not all zero, as its file does: the
+     * others were pruned, or no training text reached them, and a model of
+     * many buckets and few rows must not cost a full row per bucket.  Bit r
+     * of ROW_MAP tells whether row r is stored; if so, it is stored row
+     * k = sn_quant_row_index(net, r): the QUANT_BITS-bit signed codes at
+     * w1q + k * sn_quant_row_bytes(), times row_scale[k] (never 0). */
     unsigned quant_bits;    /* 0, 8 or 4 */
-    uint8_t *w1q;
-    float *row_scale;       /* inputs */
+    size_t rows_stored;
+    uint8_t *w1q;           /* rows_stored rows, in input order */
+    float *row_scale;       /* rows_stored */
+    uint64_t *row_map;      /* a bit per input */
+    uint32_t *row_rank;     /* per word of row_map: the rows stored before it */
 } sn_network;
 
 /* Bytes of one quantized row: HIDDEN codes of BITS bits, packed. */
 static inline size_t sn_quant_row_bytes(unsigned bits, uint32_t hidden)
 {
     return bits == 4 ? ((size_t)hidden + 1) / 2 : hidden;
+}
+
+static inline unsigned sn_popcount64(uint64_t v)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_popcountll(v);
+#else
+    unsigned n = 0;
+    for (; v != 0; v &= v - 1)
+        n++;
+    return n;
+#endif
+}
+
+/* Where row R of a quantized W1 is stored, or -1 when it is all zero. */
+static inline long sn_quant_row_index(const sn_network *net, uint32_t r)
+{
+    const uint64_t word = net->row_map[r / 64], bit = UINT64_C(1) << (r % 64);
+
+    if (!(word & bit))
+        return -1;
+    return (long)net->row_rank[r / 64] + (long)sn_popcount64(word & (bit - 1));
 }
 
 static inline float *sn_net_b1(const sn_network *n) { return n->dense; }
@@ -65,10 +93,13 @@ int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
                      uint32_t outputs, int batchnorm, sentiment_error *err);
 void sn_network_release(sn_network *net);
 
-/* The same shape for inference only, with W1 quantized to BITS (8 or 4):
- * codes and row scales are allocated and zero, w1 is NULL. */
+/* The same shape for inference only, with W1 quantized to BITS (8 or 4),
+ * storing the rows whose bit is set in MAP (bit r % 8 of byte r / 8, as in
+ * a model file): their codes and scales are allocated and zero, w1 is
+ * NULL.  Memory is a bit and a half per input plus the stored rows. */
 int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
-                               uint32_t outputs, unsigned bits, sentiment_error *err);
+                               uint32_t outputs, unsigned bits,
+                               const unsigned char *map, sentiment_error *err);
 
 /*
  * Replaces W1 by codes of BITS bits with one scale per row, after setting to

@@ -1219,6 +1219,132 @@ static void test_model_load_rejects_damaged_headers(void **state)
     free(file);
 }
 
+/* ---- forged sizes -------------------------------------------------------- */
+
+/* A payload under construction, section by section. */
+typedef struct forged {
+    unsigned char *p;
+    size_t len, section;
+} forged;
+
+static unsigned char *forged_grow(forged *f, size_t n)
+{
+    unsigned char *p = realloc(f->p, f->len + n);
+
+    assert_non_null(p);
+    f->p = p;
+    memset(p + f->len, 0, n);
+    f->len += n;
+    return p + f->len - n;
+}
+
+static void forged_32(forged *f, uint32_t v)
+{
+    tu_put32(forged_grow(f, 4), v);
+}
+
+static void forged_begin(forged *f, const char *tag)
+{
+    memcpy(forged_grow(f, 12), tag, 4);
+    f->section = f->len;
+}
+
+static void forged_end(forged *f)
+{
+    tu_put64(f->p + f->section - 8, f->len - f->section);
+}
+
+/* What the issue found: a 4-bit model of 2^26 buckets and 512 hidden units
+ * that stores none of its rows, a file of about 9 KB; the buckets' bit map
+ * is the only large part of the payload. */
+static unsigned char *forged_sparse_model(size_t *size)
+{
+    const uint32_t hidden = 512, bits = 26;
+    forged f = {0};
+    unsigned char *file;
+
+    forged_begin(&f, "LABL");
+    forged_32(&f, 2);
+    forged_32(&f, 3);
+    memcpy(forged_grow(&f, 3), "neg", 3);
+    forged_32(&f, 3);
+    memcpy(forged_grow(&f, 3), "pos", 3);
+    forged_end(&f);
+    forged_begin(&f, "TOKN");
+    forged_32(&f, SN_TOKENIZER_RULES);
+    forged_32(&f, 0);
+    forged_32(&f, 0);
+    forged_end(&f);
+    forged_begin(&f, "VECT");
+    forged_32(&f, bits);
+    forged_32(&f, 1);           /* word n-grams */
+    forged_32(&f, 1);           /* character n-grams */
+    forged_32(&f, 0);           /* binary */
+    forged_32(&f, 1);           /* unit length */
+    forged_grow(&f, 8);         /* seed */
+    forged_end(&f);
+    forged_begin(&f, "SCL8");
+    forged_end(&f);
+    forged_begin(&f, "NETW");
+    forged_32(&f, UINT32_C(1) << bits);
+    forged_32(&f, hidden);
+    forged_32(&f, 2);
+    forged_32(&f, 0);
+    forged_32(&f, 0x3A83126Fu); /* epsilon 0.001 */
+    forged_end(&f);
+    forged_begin(&f, "W1Q ");
+    forged_32(&f, 4);
+    forged_32(&f, 0);           /* no row stored */
+    forged_grow(&f, ((size_t)1 << bits) / 8);
+    forged_end(&f);
+    forged_begin(&f, "DENS");
+    forged_grow(&f, 4 * (3 * (size_t)hidden + 2 * (size_t)hidden + 2));
+    forged_end(&f);
+    forged_begin(&f, "BNST");
+    forged_grow(&f, 4 * (size_t)hidden);
+    for (uint32_t j = 0; j < hidden; j++)
+        forged_32(&f, 0x3F800000u); /* variance 1 */
+    forged_end(&f);
+    file = tu_pack(f.p, f.len, 2, size);
+    free(f.p);
+    return file;
+}
+
+static void test_model_load_of_a_forged_sparse_model_allocates_no_more_than_its_payload(
+    void **state)
+{
+    const size_t limit = (size_t)64 << 20;
+    size_t size, label = 2;
+    unsigned char *file = forged_sparse_model(&size);
+    sentiment_model *m = NULL;
+    sentiment_classifier *c = NULL;
+    sentiment_error err;
+    float probs[2];
+    int rc;
+
+    (void)state;
+    assert_true(size < 16384);
+    sn_alloc_refused = 0;
+    sn_alloc_limit = limit;
+    rc = sentiment_model_load_buffer(&m, file, size, &err);
+    if (rc == SENTIMENT_OK) {
+        /* A model that holds nothing is still a model: it must classify,
+         * within the same bound. */
+        rc = sentiment_classifier_create(&c, m, &err);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_classify(c, "not bad", 7, &label, probs, &err);
+    }
+    sn_alloc_limit = 0;
+    if (sn_alloc_refused != 0)
+        fail_msg("an allocation of %zu bytes was attempted (%s)", sn_alloc_refused,
+                 rc != SENTIMENT_OK ? err.message : "then succeeded");
+    assert_int_equal(rc, SENTIMENT_OK);
+    assert_true(label < 2);
+    sentiment_classifier_free(c);
+    sentiment_model_free(m);
+    free(file);
+}
+
 /* ---- running out of memory ---------------------------------------------- */
 
 static void test_model_load_fails_cleanly_when_memory_runs_out(void **state)
@@ -1344,6 +1470,7 @@ int main(void)
         cmocka_unit_test(test_model_classifies_with_the_rules_it_was_trained_with),
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
         cmocka_unit_test(test_model_load_rejects_damaged_headers),
+        cmocka_unit_test(test_model_load_of_a_forged_sparse_model_allocates_no_more_than_its_payload),
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
