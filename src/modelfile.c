@@ -785,20 +785,18 @@ static size_t popcount8(unsigned v)
     return n;
 }
 
-/* See emit_quantized_rows().  Everything is checked against the section's
- * real size before the network is allocated. */
-static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
-                                uint32_t hidden, uint32_t outputs)
+/* See emit_quantized_rows(): section S, already opened.  Everything is
+ * checked against the section's real size before the network is
+ * allocated. */
+static int parse_quantized_rows(cursor *c, cursor s, sentiment_model *m,
+                                uint32_t inputs, uint32_t hidden, uint32_t outputs)
 {
     const size_t map_bytes = ((size_t)inputs + 7) / 8;
     const unsigned char *map, *scales, *codes;
     size_t row_bytes, kept = 0;
     uint32_t bits, count;
-    cursor s;
     int rc;
 
-    if ((rc = open_section(c, "W1Q ", &s)) != SENTIMENT_OK)
-        return rc;
     if (s.left < 8)
         return corrupt(c, "quantized first layer section too short");
     bits = get32(s.p);
@@ -846,11 +844,54 @@ static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
     return SENTIMENT_OK;
 }
 
+/* The sections after NETW: the first layer, DENS and BNST.  All three are
+ * found and their sizes checked before the network is allocated, so that
+ * no size a forged file declares costs more memory than the payload
+ * holds. */
+static int parse_network(cursor *c, sentiment_model *m, uint32_t inputs,
+                         uint32_t hidden, uint32_t outputs, int quantized)
+{
+    const size_t dense_count = 3 * (size_t)hidden + (size_t)hidden * outputs + outputs;
+    cursor first, dens, bnst;
+    int rc;
+
+    if ((rc = open_section(c, quantized ? "W1Q " : "W1  ", &first)) != SENTIMENT_OK ||
+        (!quantized && (rc = expect_size(&first, "W1", (uint64_t)inputs * hidden * 4))) ||
+        (rc = open_section(c, "DENS", &dens)) != SENTIMENT_OK ||
+        (rc = expect_size(&dens, "DENS", (uint64_t)dense_count * 4)) != SENTIMENT_OK ||
+        (rc = open_section(c, "BNST", &bnst)) != SENTIMENT_OK ||
+        (rc = expect_size(&bnst, "BNST", (uint64_t)hidden * 8)) != SENTIMENT_OK)
+        return rc;
+    if (c->left != 0)
+        return corrupt(c, "unexpected bytes after the last section");
+
+    if (quantized) {
+        if ((rc = parse_quantized_rows(c, first, m, inputs, hidden, outputs)))
+            return rc;
+    } else {
+        if ((rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err)))
+            return rc;
+        read_floats(first.p, m->net.w1, (size_t)inputs * hidden);
+        if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
+            return rc;
+    }
+    read_floats(dens.p, m->net.dense, dense_count);
+    if ((rc = check_floats(c, m->net.dense, dense_count, "output layer")))
+        return rc;
+    read_floats(bnst.p, m->net.run_mean, hidden);
+    read_floats(bnst.p + 4 * (size_t)hidden, m->net.run_var, hidden);
+    if ((rc = check_floats(c, m->net.run_mean, hidden, "batch-norm statistics")) ||
+        (rc = check_floats(c, m->net.run_var, hidden, "batch-norm statistics")))
+        return rc;
+    return SENTIMENT_OK;
+}
+
 static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
 {
     cursor s;
     const unsigned char *p;
     uint32_t inputs, hidden, outputs, flags;
+    float epsilon;
     int quantized, rc;
 
     if ((rc = parse_labels(c, m)) != SENTIMENT_OK)
@@ -920,49 +961,14 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
     if (flags & ~(uint32_t)NET_FLAG_BATCHNORM)
         return corrupt(c, "unknown network flags");
 
-    if (quantized) {
-        if ((rc = parse_quantized_rows(c, m, inputs, hidden, outputs)) != SENTIMENT_OK)
-            return rc;
-    } else {
-        /* The first-layer section must really be there before its memory is
-         * allocated: a forged header cannot make us allocate gigabytes. */
-        if ((uint64_t)inputs * hidden * 4 > c->left)
-            return corrupt(c, "first layer is larger than the payload");
-        rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err);
-        if (rc != SENTIMENT_OK)
-            return rc;
-    }
-    m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
-    read_floats(p + 16, &m->net.bn_epsilon, 1);
-    if (!(m->net.bn_epsilon > 0 && m->net.bn_epsilon <= 100))
+    read_floats(p + 16, &epsilon, 1);
+    if (!(epsilon > 0 && epsilon <= 100))
         return corrupt(c, "impossible batch-normalization epsilon");
 
-    if (!quantized) {
-        if ((rc = open_section(c, "W1  ", &s)) != SENTIMENT_OK ||
-            (rc = expect_size(&s, "W1", (uint64_t)inputs * hidden * 4)) != SENTIMENT_OK)
-            return rc;
-        read_floats(s.p, m->net.w1, (size_t)inputs * hidden);
-        if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
-            return rc;
-    }
-
-    if ((rc = open_section(c, "DENS", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "DENS", (uint64_t)m->net.dense_count * 4)) != SENTIMENT_OK)
+    if ((rc = parse_network(c, m, inputs, hidden, outputs, quantized)) != SENTIMENT_OK)
         return rc;
-    read_floats(s.p, m->net.dense, m->net.dense_count);
-    if ((rc = check_floats(c, m->net.dense, m->net.dense_count, "output layer")))
-        return rc;
-
-    if ((rc = open_section(c, "BNST", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "BNST", (uint64_t)hidden * 8)) != SENTIMENT_OK)
-        return rc;
-    read_floats(s.p, m->net.run_mean, hidden);
-    read_floats(s.p + 4 * (size_t)hidden, m->net.run_var, hidden);
-    if ((rc = check_floats(c, m->net.run_mean, hidden, "batch-norm statistics")) ||
-        (rc = check_floats(c, m->net.run_var, hidden, "batch-norm statistics")))
-        return rc;
-    if (c->left != 0)
-        return corrupt(c, "unexpected bytes after the last section");
+    m->net.bn_epsilon = epsilon;
+    m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
     return SENTIMENT_OK;
 }
 

@@ -1345,6 +1345,77 @@ static void test_model_load_of_a_forged_sparse_model_allocates_no_more_than_its_
     free(file);
 }
 
+/* 65535 labels and 1024 hidden units declare an output layer of 268 MB;
+ * the payload, a few hundred kilobytes, ends before it. */
+static unsigned char *forged_model_of_many_labels(size_t *size)
+{
+    const uint32_t hidden = 1024, labels = 65535;
+    forged f = {0};
+    unsigned char *file;
+
+    forged_begin(&f, "LABL");
+    forged_32(&f, labels);
+    for (uint32_t i = 0; i < labels; i++) {
+        char name[8];
+        int n = snprintf(name, sizeof name, "%x", (unsigned)i);
+        forged_32(&f, (uint32_t)n);
+        memcpy(forged_grow(&f, (size_t)n), name, (size_t)n);
+    }
+    forged_end(&f);
+    forged_begin(&f, "TOKN");
+    forged_32(&f, SN_TOKENIZER_RULES);
+    forged_32(&f, 0);
+    forged_32(&f, 0);
+    forged_end(&f);
+    forged_begin(&f, "VECT");
+    forged_32(&f, 4);
+    forged_32(&f, 1);
+    forged_32(&f, 1);
+    forged_32(&f, 0);
+    forged_32(&f, 1);
+    forged_grow(&f, 8);
+    forged_end(&f);
+    forged_begin(&f, "SCAL");
+    forged_end(&f);
+    forged_begin(&f, "NETW");
+    forged_32(&f, 16);
+    forged_32(&f, hidden);
+    forged_32(&f, labels);
+    forged_32(&f, 0);
+    forged_32(&f, 0x3A83126Fu);
+    forged_end(&f);
+    forged_begin(&f, "W1  ");
+    forged_grow(&f, 4 * 16 * (size_t)hidden);
+    forged_end(&f);
+    file = tu_pack(f.p, f.len, 1, size);
+    free(f.p);
+    return file;
+}
+
+static void test_model_load_checks_the_output_layer_against_the_payload_before_allocating(
+    void **state)
+{
+    size_t size;
+    unsigned char *file = forged_model_of_many_labels(&size);
+    sentiment_model *m = NULL;
+    sentiment_error err;
+    int rc;
+
+    (void)state;
+    sn_alloc_refused = 0;
+    sn_alloc_limit = (size_t)64 << 20;
+    rc = sentiment_model_load_buffer(&m, file, size, &err);
+    sn_alloc_limit = 0;
+    if (sn_alloc_refused != 0)
+        fail_msg("an allocation of %zu bytes was attempted (%s)", sn_alloc_refused,
+                 err.message);
+    assert_int_equal(rc, SENTIMENT_ERR_CORRUPT);
+    assert_null(m);
+    assert_string_equal(err.message, "(buffer): damaged model file: section 'DENS' "
+                        "missing (payload ends early)");
+    free(file);
+}
+
 /* ---- running out of memory ---------------------------------------------- */
 
 static void test_model_load_fails_cleanly_when_memory_runs_out(void **state)
@@ -1471,6 +1542,7 @@ int main(void)
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
         cmocka_unit_test(test_model_load_rejects_damaged_headers),
         cmocka_unit_test(test_model_load_of_a_forged_sparse_model_allocates_no_more_than_its_payload),
+        cmocka_unit_test(test_model_load_checks_the_output_layer_against_the_payload_before_allocating),
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
