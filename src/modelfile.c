@@ -177,29 +177,38 @@ static void emit_scale_codes(buffer *b, const float *scale, float step, size_t n
 
 /* The quantized first layer: bits, number of rows kept, a bit per row
  * (set: kept), the kept rows' scales as bfloat16, then their codes.  Rows
- * that are all zero are not in memory either (see sn_network) and take no
- * more than their bit. */
+ * that are all zero take no more than their bit. */
 static void emit_quantized_rows(buffer *b, const sn_network *net)
 {
     const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
     const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
-    const size_t kept = net->rows_stored;
     unsigned char *p;
 
     emit32(b, net->quant_bits);
-    emit32(b, (uint32_t)kept);
+    emit32(b, (uint32_t)net->rows_stored);
     p = grow(b, map_bytes);
+    if (p) {
+        memset(p, 0, map_bytes);
+        for (uint32_t r = 0; r < net->inputs; r++)
+            if (sn_quant_row_index(net, r) >= 0)
+                p[r / 8] |= (unsigned char)(1u << (r % 8));
+    }
+    p = grow(b, 2 * net->rows_stored);
     if (p)
-        for (size_t i = 0; i < map_bytes; i++)
-            p[i] = (unsigned char)(net->row_map[i / 8] >> (8 * (i % 8)));
-    p = grow(b, 2 * kept);
-    if (p)
-        for (size_t k = 0; k < kept; k++) {
-            uint32_t bits = float_bits(net->row_scale[k]) >> 16;
-            p[2 * k] = (unsigned char)bits;
-            p[2 * k + 1] = (unsigned char)(bits >> 8);
+        for (uint32_t r = 0; r < net->inputs; r++) {
+            long k = sn_quant_row_index(net, r);
+            if (k >= 0) {
+                uint32_t bits = float_bits(net->row_scale[k]) >> 16;
+                p[0] = (unsigned char)bits;
+                p[1] = (unsigned char)(bits >> 8);
+                p += 2;
+            }
         }
-    emit_bytes(b, net->w1q, kept * row_bytes);
+    for (uint32_t r = 0; r < net->inputs; r++) {
+        long k = sn_quant_row_index(net, r);
+        if (k >= 0)
+            emit_bytes(b, net->w1q + (size_t)k * row_bytes, row_bytes);
+    }
 }
 
 static int build_payload(const sentiment_model *m, buffer *b)
@@ -816,37 +825,44 @@ static int parse_quantized_rows(cursor *c, cursor s, sentiment_model *m,
         kept += popcount8(map[i]);
     if (kept != count || (inputs % 8 && map[map_bytes - 1] >> (inputs % 8)))
         return corrupt(c, "quantized row map does not match its row count");
-    /* Only the stored rows take memory, so nothing here is larger than
-     * what the section holds: a forged header of many buckets and no rows
-     * costs a bit and a half per bucket, against the bit its row map
-     * holds in the payload. */
+    /* Rows not stored take memory only when they are at most half (see
+     * sn_network): nothing here is much larger than what the section
+     * holds, and a forged header of many buckets and no rows costs two bits
+     * per bucket, against the bit its row map takes in the payload. */
     rc = sn_network_alloc_quantized(&m->net, inputs, hidden, outputs, bits, map,
                                     c->err);
     if (rc == SENTIMENT_ERR_NOMEM)
         return sn_fail(c->err, rc, "%s: out of memory", c->name);
     if (rc != SENTIMENT_OK)
         return rc;
-    for (size_t k = 0; k < count; k++) {
-        uint32_t u = ((uint32_t)scales[2 * k] | (uint32_t)scales[2 * k + 1] << 8) << 16;
-        float f = bits_float(u);
+    for (uint32_t r = 0, nth = 0; r < inputs; r++) {
+        uint32_t u;
+        float f;
+        if (!(map[r / 8] >> (r % 8) & 1))
+            continue;
+        u = ((uint32_t)scales[0] | (uint32_t)scales[1] << 8) << 16;
+        f = bits_float(u);
         if (!(f > 0 && f < 1e30f))
             return corrupt(c, "a quantized row has an impossible scale");
+        for (size_t j = 0; j < row_bytes; j++) {
+            /* -128 and -8 are never written: codes are symmetric. */
+            if (bits == 8 ? codes[j] == 0x80 :
+                ((codes[j] & 15) == 8 || (codes[j] >> 4) == 8 ||
+                 (hidden % 2 && j == row_bytes - 1 && codes[j] >> 4)))
+                return corrupt(c, "a quantized weight is out of range");
+        }
+        size_t k = sn_quant_row_slot(&m->net, r, nth++);
         m->net.row_scale[k] = f;
+        memcpy(m->net.w1q + k * row_bytes, codes, row_bytes);
+        scales += 2;
+        codes += row_bytes;
     }
-    for (size_t j = 0; j < count * row_bytes; j++) {
-        /* -128 and -8 are never written: codes are symmetric. */
-        if (bits == 8 ? codes[j] == 0x80 :
-            ((codes[j] & 15) == 8 || (codes[j] >> 4) == 8 ||
-             (hidden % 2 && j % row_bytes == row_bytes - 1 && codes[j] >> 4)))
-            return corrupt(c, "a quantized weight is out of range");
-    }
-    memcpy(m->net.w1q, codes, count * row_bytes);
     return SENTIMENT_OK;
 }
 
 /* The sections after NETW: the first layer, DENS and BNST.  All three are
  * found and their sizes checked before the network is allocated, so that
- * no size a forged file declares costs more memory than the payload
+ * no size a forged file declares costs more memory than its payload
  * holds. */
 static int parse_network(cursor *c, sentiment_model *m, uint32_t inputs,
                          uint32_t hidden, uint32_t outputs, int quantized)

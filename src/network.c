@@ -44,23 +44,36 @@ static int alloc_common(sn_network *net, uint32_t inputs, uint32_t hidden,
     return SENTIMENT_OK;
 }
 
-/* Takes the file's byte map into words, and counts the stored rows before
- * each word so that a row's place is one popcount away. */
-static void index_rows(sn_network *net, const unsigned char *map)
+/* Bit W of MAP, a bit per row as in a model file, as the word of rows
+ * 64 W to 64 W + 63. */
+static uint64_t map_word(const unsigned char *map, size_t map_bytes, size_t w)
 {
-    const size_t words = ((size_t)net->inputs + 63) / 64;
-    const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
+    uint64_t word = 0;
+
+    for (size_t i = 0; i < 8 && 8 * w + i < map_bytes; i++)
+        word |= (uint64_t)map[8 * w + i] << (8 * i);
+    return word;
+}
+
+/* Rows stored in MAP; with ROW_MAP, also takes MAP into it and counts the
+ * rows stored before each word, so that a row's place is one popcount
+ * away. */
+static size_t index_rows(const unsigned char *map, uint32_t inputs,
+                         sn_row_block *row_map)
+{
+    const size_t words = ((size_t)inputs + 63) / 64;
+    const size_t map_bytes = ((size_t)inputs + 7) / 8;
     size_t stored = 0;
 
     for (size_t w = 0; w < words; w++) {
-        uint64_t word = 0;
-        for (size_t i = 0; i < 8 && 8 * w + i < map_bytes; i++)
-            word |= (uint64_t)map[8 * w + i] << (8 * i);
-        net->row_map[w] = word;
-        net->row_rank[w] = (uint32_t)stored;
+        uint64_t word = map_word(map, map_bytes, w);
+        if (row_map != NULL) {
+            row_map[w].bits = word;
+            row_map[w].rank = stored;
+        }
         stored += sn_popcount64(word);
     }
-    net->rows_stored = stored;
+    return stored;
 }
 
 int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
@@ -68,6 +81,7 @@ int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden
                                const unsigned char *map, sentiment_error *err)
 {
     const size_t words = ((size_t)inputs + 63) / 64;
+    size_t slots;
     int rc = alloc_common(net, inputs, hidden, outputs, 0, err);
 
     if (rc != SENTIMENT_OK)
@@ -78,12 +92,20 @@ int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden
                        "supported (8 or 4)", bits);
     }
     net->quant_bits = bits;
-    net->row_map = sn_malloc_array(words, sizeof *net->row_map);
-    net->row_rank = sn_malloc_array(words, sizeof *net->row_rank);
-    if (net->row_map != NULL && net->row_rank != NULL) {
-        index_rows(net, map);
-        net->w1q = sn_calloc(net->rows_stored, sn_quant_row_bytes(bits, hidden));
-        net->row_scale = sn_calloc(net->rows_stored, sizeof *net->row_scale);
+    net->rows_stored = index_rows(map, inputs, NULL);
+    /* A row per input is faster to find, and costs at most twice the rows
+     * stored when they are at least half. */
+    if (net->rows_stored >= inputs / 2) {
+        slots = inputs;
+    } else {
+        slots = net->rows_stored;
+        net->row_map = sn_malloc_array(words, sizeof *net->row_map);
+        if (net->row_map != NULL)
+            index_rows(map, inputs, net->row_map);
+    }
+    if (slots == inputs || net->row_map != NULL) {
+        net->w1q = sn_calloc(slots, sn_quant_row_bytes(bits, hidden));
+        net->row_scale = sn_calloc(slots, sizeof *net->row_scale);
     }
     if (net->w1q == NULL || net->row_scale == NULL) {
         sn_network_release(net);
@@ -117,7 +139,6 @@ void sn_network_release(sn_network *net)
     sn_free(net->w1q);
     sn_free(net->row_scale);
     sn_free(net->row_map);
-    sn_free(net->row_rank);
     sn_free(net->dense);
     sn_free(net->run_mean);
     sn_free(net->run_var);
@@ -237,7 +258,9 @@ static void quantized_hidden_share(const sn_network *net, const sn_sparse *x,
         float *zb = z + b * h;
         memcpy(zb, b1, h * sizeof *zb);
         for (size_t i = 0; i < x[b].count; i++) {
-            const long k = sn_quant_row_index(net, x[b].index[i]);
+            /* With a row per input, a row not stored has scale 0. */
+            const long k = net->row_map != NULL ?
+                sn_quant_row_index(net, x[b].index[i]) : (long)x[b].index[i];
             float v;
             const uint8_t *q;
             if (k < 0)
@@ -605,7 +628,7 @@ int sn_network_quantize(sn_network *net, unsigned bits, double prune,
     float *step;
     unsigned char *map;
     sn_network q;
-    size_t k = 0;
+    size_t nth = 0;
     int rc;
 
     if (net->batchnorm || net->w1 == NULL)
@@ -631,9 +654,9 @@ int sn_network_quantize(sn_network *net, unsigned bits, double prune,
     }
     for (size_t r = 0; r < inputs; r++) {
         if (step[r] > 0) {
+            size_t k = sn_quant_row_slot(&q, (uint32_t)r, nth++);
             q.row_scale[k] = step[r];
             quantize_row(net->w1 + r * h, h, step[r], bits, q.w1q + k * row_bytes);
-            k++;
         }
     }
     sn_free(step);
