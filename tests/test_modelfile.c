@@ -1516,6 +1516,44 @@ static void test_classify_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 5);
 }
 
+/* The index in a batch's message is the caller's own, and says it is one. */
+static void test_classify_batch_names_the_failing_text_by_its_index_in_the_batch(
+    void **state)
+{
+    const char *texts[] = {"fine", "The staff were friendly, the room was dirty.", "bad"};
+    const size_t lens[] = {4, strlen(texts[1]), 3};
+    size_t labels[3];
+    sentiment_classifier *c;
+    sentiment_error err;
+    unsigned long n;
+    int failures = 0;
+
+    (void)state;
+    assert_int_equal(sentiment_classifier_create(&c, trained, &err), SENTIMENT_OK);
+    for (n = 1;; n++) {
+        char want[64];
+        size_t failed = 0;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_classify_batch(c, texts, lens, 3, labels, NULL, &err);
+        sn_alloc_fail_at = 0;
+        if (rc == SENTIMENT_OK)
+            break;
+        assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
+        while (failed < 3 && labels[failed] != (size_t)-1)
+            failed++;
+        assert_true(failed < 3);
+        snprintf(want, sizeof want, "text %zu of the batch: out of memory", failed);
+        if (strncmp(err.message, want, strlen(want)) != 0)
+            fail_msg("\"%s\" does not start with \"%s\"", err.message, want);
+        failures++;
+    }
+    assert_true(failures > 0);
+    sentiment_classifier_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1546,6 +1584,7 @@ int main(void)
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_classify_batch_names_the_failing_text_by_its_index_in_the_batch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
