@@ -1088,6 +1088,10 @@ const char *sentiment_model_default_path(void)
 int sentiment_model_load(sentiment_model **out, const char *path,
                          sentiment_error *err)
 {
+    /* A file the user did not name on this call is named the way they
+     * named it: SENTIMENT_MODEL=PATH. */
+    char shown[SENTIMENT_ERROR_MESSAGE_SIZE];
+    const char *name = path;
     FILE *f;
     struct stat st;
     unsigned char *data;
@@ -1101,23 +1105,28 @@ int sentiment_model_load(sentiment_model **out, const char *path,
         if (path == NULL)
             return load_bytes(out, sn_default_model, sn_default_model_size,
                               "(built-in default model)", err);
+        snprintf(shown, sizeof shown, "SENTIMENT_MODEL=%s", path);
+        name = shown;
     }
     f = fopen(path, "rb");
     if (f == NULL)
-        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", name, strerror(errno));
+    st.st_mode = 0;
     if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+        const char *why = S_ISDIR(st.st_mode) ? "is a directory, not a model file" :
+            "not a regular file";
         fclose(f);
-        return sn_fail(err, SENTIMENT_ERR_IO, "%s: not a regular file", path);
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", name, why);
     }
     data = sn_malloc((size_t)st.st_size);
     if (data == NULL) {
         fclose(f);
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", path);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", name);
     }
     if (fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: read error", path);
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: read error", name);
     } else {
-        rc = load_bytes(out, data, (size_t)st.st_size, path, err);
+        rc = load_bytes(out, data, (size_t)st.st_size, name, err);
     }
     fclose(f);
     sn_free(data);
