@@ -73,7 +73,7 @@ expect_grep "^sentiment-classify: $WORK: is a directory, not a corpus or text fi
 # line, and no index the user never gave.  ulimit -v does not go with the
 # sanitizers or a wrapper such as valgrind.
 if [ -n "$RUN" ] || [ -n "${SANITIZER_CFLAGS:-}" ]; then
-    echo "skip: out of memory under ulimit -v (not with \$RUN or the sanitizers)"
+    skip "out of memory under ulimit -v: not with \$RUN or the sanitizers"
 else
     awk 'BEGIN { for (i = 0; i < 400000; i++) printf "good bad fine "; print "" }' \
         >"$WORK/long.txt"
