@@ -36,6 +36,12 @@ void sn_free(void *ptr);
 extern unsigned long sn_alloc_fail_at;
 extern unsigned long sn_alloc_count;
 
+/* Test hook: when non-zero, an allocation of more than this many bytes
+ * fails, and sn_alloc_refused keeps the largest size refused, so that a
+ * test can tell that nothing that large was even asked for. */
+extern size_t sn_alloc_limit;
+extern size_t sn_alloc_refused;
+
 /* Test hook: when non-zero, sentiment_model_save() kills its own process
  * with SIGKILL once it has written this many bytes of the file, as a crash
  * or a power cut in the middle of a save would. */

@@ -11,12 +11,19 @@
 
 unsigned long sn_alloc_fail_at;
 unsigned long sn_alloc_count;
+size_t sn_alloc_limit;
+size_t sn_alloc_refused;
 
 /* Counts only while a test has armed a failure: in normal use no thread
  * writes to the shared counter, so threads allocating at once do not race
  * on it. */
-static int should_fail(void)
+static int should_fail(size_t size)
 {
+    if (sn_alloc_limit != 0 && size > sn_alloc_limit) {
+        if (size > sn_alloc_refused)
+            sn_alloc_refused = size;
+        return 1;
+    }
     if (sn_alloc_fail_at == 0)
         return 0;
     ++sn_alloc_count;
@@ -25,14 +32,14 @@ static int should_fail(void)
 
 void *sn_malloc(size_t size)
 {
-    if (should_fail())
+    if (should_fail(size))
         return NULL;
     return malloc(size ? size : 1);
 }
 
 void *sn_calloc(size_t count, size_t size)
 {
-    if (should_fail())
+    if (should_fail(size != 0 && count > SIZE_MAX / size ? SIZE_MAX : count * size))
         return NULL;
     if (count == 0 || size == 0)
         count = size = 1;
@@ -41,7 +48,7 @@ void *sn_calloc(size_t count, size_t size)
 
 void *sn_realloc(void *ptr, size_t size)
 {
-    if (should_fail())
+    if (should_fail(size))
         return NULL;
     return realloc(ptr, size ? size : 1);
 }

@@ -224,7 +224,7 @@ int sentiment_classify_batch(sentiment_classifier *c, const char *const *texts,
                 char why[SENTIMENT_ERROR_MESSAGE_SIZE];
                 memcpy(why, err->message, sizeof why);
                 why[sizeof why - 1] = '\0';
-                sn_fail(err, rc, "text %zu: %s", i, why);
+                sn_fail(err, rc, "text %zu of the batch: %s", i, why);
             }
             return rc;
         }

@@ -177,37 +177,38 @@ static void emit_scale_codes(buffer *b, const float *scale, float step, size_t n
 
 /* The quantized first layer: bits, number of rows kept, a bit per row
  * (set: kept), the kept rows' scales as bfloat16, then their codes.  Rows
- * of scale 0 are all zero and take no more than their bit. */
+ * that are all zero take no more than their bit. */
 static void emit_quantized_rows(buffer *b, const sn_network *net)
 {
     const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
     const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
-    size_t kept = 0;
     unsigned char *p;
 
-    for (uint32_t r = 0; r < net->inputs; r++)
-        kept += net->row_scale[r] != 0;
     emit32(b, net->quant_bits);
-    emit32(b, (uint32_t)kept);
+    emit32(b, (uint32_t)net->rows_stored);
     p = grow(b, map_bytes);
     if (p) {
         memset(p, 0, map_bytes);
         for (uint32_t r = 0; r < net->inputs; r++)
-            if (net->row_scale[r] != 0)
+            if (sn_quant_row_index(net, r) >= 0)
                 p[r / 8] |= (unsigned char)(1u << (r % 8));
     }
-    p = grow(b, 2 * kept);
+    p = grow(b, 2 * net->rows_stored);
     if (p)
-        for (uint32_t r = 0; r < net->inputs; r++)
-            if (net->row_scale[r] != 0) {
-                uint32_t bits = float_bits(net->row_scale[r]) >> 16;
+        for (uint32_t r = 0; r < net->inputs; r++) {
+            long k = sn_quant_row_index(net, r);
+            if (k >= 0) {
+                uint32_t bits = float_bits(net->row_scale[k]) >> 16;
                 p[0] = (unsigned char)bits;
                 p[1] = (unsigned char)(bits >> 8);
                 p += 2;
             }
-    for (uint32_t r = 0; r < net->inputs; r++)
-        if (net->row_scale[r] != 0)
-            emit_bytes(b, net->w1q + (size_t)r * row_bytes, row_bytes);
+        }
+    for (uint32_t r = 0; r < net->inputs; r++) {
+        long k = sn_quant_row_index(net, r);
+        if (k >= 0)
+            emit_bytes(b, net->w1q + (size_t)k * row_bytes, row_bytes);
+    }
 }
 
 static int build_payload(const sentiment_model *m, buffer *b)
@@ -793,20 +794,18 @@ static size_t popcount8(unsigned v)
     return n;
 }
 
-/* See emit_quantized_rows().  Everything is checked against the section's
- * real size before the network is allocated. */
-static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
-                                uint32_t hidden, uint32_t outputs)
+/* See emit_quantized_rows(): section S, already opened.  Everything is
+ * checked against the section's real size before the network is
+ * allocated. */
+static int parse_quantized_rows(cursor *c, cursor s, sentiment_model *m,
+                                uint32_t inputs, uint32_t hidden, uint32_t outputs)
 {
     const size_t map_bytes = ((size_t)inputs + 7) / 8;
     const unsigned char *map, *scales, *codes;
     size_t row_bytes, kept = 0;
     uint32_t bits, count;
-    cursor s;
     int rc;
 
-    if ((rc = open_section(c, "W1Q ", &s)) != SENTIMENT_OK)
-        return rc;
     if (s.left < 8)
         return corrupt(c, "quantized first layer section too short");
     bits = get32(s.p);
@@ -826,10 +825,17 @@ static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
         kept += popcount8(map[i]);
     if (kept != count || (inputs % 8 && map[map_bytes - 1] >> (inputs % 8)))
         return corrupt(c, "quantized row map does not match its row count");
-    rc = sn_network_alloc_quantized(&m->net, inputs, hidden, outputs, bits, c->err);
+    /* Rows not stored take memory only when they are at most half (see
+     * sn_network): nothing here is much larger than what the section
+     * holds, and a forged header of many buckets and no rows costs two bits
+     * per bucket, against the bit its row map takes in the payload. */
+    rc = sn_network_alloc_quantized(&m->net, inputs, hidden, outputs, bits, map,
+                                    c->err);
+    if (rc == SENTIMENT_ERR_NOMEM)
+        return sn_fail(c->err, rc, "%s: out of memory", c->name);
     if (rc != SENTIMENT_OK)
         return rc;
-    for (uint32_t r = 0; r < inputs; r++) {
+    for (uint32_t r = 0, nth = 0; r < inputs; r++) {
         uint32_t u;
         float f;
         if (!(map[r / 8] >> (r % 8) & 1))
@@ -838,8 +844,6 @@ static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
         f = bits_float(u);
         if (!(f > 0 && f < 1e30f))
             return corrupt(c, "a quantized row has an impossible scale");
-        m->net.row_scale[r] = f;
-        memcpy(m->net.w1q + (size_t)r * row_bytes, codes, row_bytes);
         for (size_t j = 0; j < row_bytes; j++) {
             /* -128 and -8 are never written: codes are symmetric. */
             if (bits == 8 ? codes[j] == 0x80 :
@@ -847,9 +851,54 @@ static int parse_quantized_rows(cursor *c, sentiment_model *m, uint32_t inputs,
                  (hidden % 2 && j == row_bytes - 1 && codes[j] >> 4)))
                 return corrupt(c, "a quantized weight is out of range");
         }
+        size_t k = sn_quant_row_slot(&m->net, r, nth++);
+        m->net.row_scale[k] = f;
+        memcpy(m->net.w1q + k * row_bytes, codes, row_bytes);
         scales += 2;
         codes += row_bytes;
     }
+    return SENTIMENT_OK;
+}
+
+/* The sections after NETW: the first layer, DENS and BNST.  All three are
+ * found and their sizes checked before the network is allocated, so that
+ * no size a forged file declares costs more memory than its payload
+ * holds. */
+static int parse_network(cursor *c, sentiment_model *m, uint32_t inputs,
+                         uint32_t hidden, uint32_t outputs, int quantized)
+{
+    const size_t dense_count = 3 * (size_t)hidden + (size_t)hidden * outputs + outputs;
+    cursor first, dens, bnst;
+    int rc;
+
+    if ((rc = open_section(c, quantized ? "W1Q " : "W1  ", &first)) != SENTIMENT_OK ||
+        (!quantized && (rc = expect_size(&first, "W1", (uint64_t)inputs * hidden * 4))) ||
+        (rc = open_section(c, "DENS", &dens)) != SENTIMENT_OK ||
+        (rc = expect_size(&dens, "DENS", (uint64_t)dense_count * 4)) != SENTIMENT_OK ||
+        (rc = open_section(c, "BNST", &bnst)) != SENTIMENT_OK ||
+        (rc = expect_size(&bnst, "BNST", (uint64_t)hidden * 8)) != SENTIMENT_OK)
+        return rc;
+    if (c->left != 0)
+        return corrupt(c, "unexpected bytes after the last section");
+
+    if (quantized) {
+        if ((rc = parse_quantized_rows(c, first, m, inputs, hidden, outputs)))
+            return rc;
+    } else {
+        if ((rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err)))
+            return rc;
+        read_floats(first.p, m->net.w1, (size_t)inputs * hidden);
+        if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
+            return rc;
+    }
+    read_floats(dens.p, m->net.dense, dense_count);
+    if ((rc = check_floats(c, m->net.dense, dense_count, "output layer")))
+        return rc;
+    read_floats(bnst.p, m->net.run_mean, hidden);
+    read_floats(bnst.p + 4 * (size_t)hidden, m->net.run_var, hidden);
+    if ((rc = check_floats(c, m->net.run_mean, hidden, "batch-norm statistics")) ||
+        (rc = check_floats(c, m->net.run_var, hidden, "batch-norm statistics")))
+        return rc;
     return SENTIMENT_OK;
 }
 
@@ -858,6 +907,7 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
     cursor s;
     const unsigned char *p;
     uint32_t inputs, hidden, outputs, flags;
+    float epsilon;
     int quantized, rc;
 
     if ((rc = parse_labels(c, m)) != SENTIMENT_OK)
@@ -927,49 +977,14 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
     if (flags & ~(uint32_t)NET_FLAG_BATCHNORM)
         return corrupt(c, "unknown network flags");
 
-    if (quantized) {
-        if ((rc = parse_quantized_rows(c, m, inputs, hidden, outputs)) != SENTIMENT_OK)
-            return rc;
-    } else {
-        /* The first-layer section must really be there before its memory is
-         * allocated: a forged header cannot make us allocate gigabytes. */
-        if ((uint64_t)inputs * hidden * 4 > c->left)
-            return corrupt(c, "first layer is larger than the payload");
-        rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err);
-        if (rc != SENTIMENT_OK)
-            return rc;
-    }
-    m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
-    read_floats(p + 16, &m->net.bn_epsilon, 1);
-    if (!(m->net.bn_epsilon > 0 && m->net.bn_epsilon <= 100))
+    read_floats(p + 16, &epsilon, 1);
+    if (!(epsilon > 0 && epsilon <= 100))
         return corrupt(c, "impossible batch-normalization epsilon");
 
-    if (!quantized) {
-        if ((rc = open_section(c, "W1  ", &s)) != SENTIMENT_OK ||
-            (rc = expect_size(&s, "W1", (uint64_t)inputs * hidden * 4)) != SENTIMENT_OK)
-            return rc;
-        read_floats(s.p, m->net.w1, (size_t)inputs * hidden);
-        if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
-            return rc;
-    }
-
-    if ((rc = open_section(c, "DENS", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "DENS", (uint64_t)m->net.dense_count * 4)) != SENTIMENT_OK)
+    if ((rc = parse_network(c, m, inputs, hidden, outputs, quantized)) != SENTIMENT_OK)
         return rc;
-    read_floats(s.p, m->net.dense, m->net.dense_count);
-    if ((rc = check_floats(c, m->net.dense, m->net.dense_count, "output layer")))
-        return rc;
-
-    if ((rc = open_section(c, "BNST", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "BNST", (uint64_t)hidden * 8)) != SENTIMENT_OK)
-        return rc;
-    read_floats(s.p, m->net.run_mean, hidden);
-    read_floats(s.p + 4 * (size_t)hidden, m->net.run_var, hidden);
-    if ((rc = check_floats(c, m->net.run_mean, hidden, "batch-norm statistics")) ||
-        (rc = check_floats(c, m->net.run_var, hidden, "batch-norm statistics")))
-        return rc;
-    if (c->left != 0)
-        return corrupt(c, "unexpected bytes after the last section");
+    m->net.bn_epsilon = epsilon;
+    m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
     return SENTIMENT_OK;
 }
 
@@ -1073,6 +1088,10 @@ const char *sentiment_model_default_path(void)
 int sentiment_model_load(sentiment_model **out, const char *path,
                          sentiment_error *err)
 {
+    /* A file the user did not name on this call is named the way they
+     * named it: SENTIMENT_MODEL=PATH. */
+    char shown[SENTIMENT_ERROR_MESSAGE_SIZE];
+    const char *name = path;
     FILE *f;
     struct stat st;
     unsigned char *data;
@@ -1086,23 +1105,28 @@ int sentiment_model_load(sentiment_model **out, const char *path,
         if (path == NULL)
             return load_bytes(out, sn_default_model, sn_default_model_size,
                               "(built-in default model)", err);
+        snprintf(shown, sizeof shown, "SENTIMENT_MODEL=%s", path);
+        name = shown;
     }
     f = fopen(path, "rb");
     if (f == NULL)
-        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", name, strerror(errno));
+    st.st_mode = 0;
     if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+        const char *why = S_ISDIR(st.st_mode) ? "is a directory, not a model file" :
+            "not a regular file";
         fclose(f);
-        return sn_fail(err, SENTIMENT_ERR_IO, "%s: not a regular file", path);
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", name, why);
     }
     data = sn_malloc((size_t)st.st_size);
     if (data == NULL) {
         fclose(f);
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", path);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", name);
     }
     if (fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: read error", path);
+        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: read error", name);
     } else {
-        rc = load_bytes(out, data, (size_t)st.st_size, path, err);
+        rc = load_bytes(out, data, (size_t)st.st_size, name, err);
     }
     fclose(f);
     sn_free(data);

@@ -44,9 +44,44 @@ static int alloc_common(sn_network *net, uint32_t inputs, uint32_t hidden,
     return SENTIMENT_OK;
 }
 
-int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
-                               uint32_t outputs, unsigned bits, sentiment_error *err)
+/* Bit W of MAP, a bit per row as in a model file, as the word of rows
+ * 64 W to 64 W + 63. */
+static uint64_t map_word(const unsigned char *map, size_t map_bytes, size_t w)
 {
+    uint64_t word = 0;
+
+    for (size_t i = 0; i < 8 && 8 * w + i < map_bytes; i++)
+        word |= (uint64_t)map[8 * w + i] << (8 * i);
+    return word;
+}
+
+/* Rows stored in MAP; with ROW_MAP, also takes MAP into it and counts the
+ * rows stored before each word, so that a row's place is one popcount
+ * away. */
+static size_t index_rows(const unsigned char *map, uint32_t inputs,
+                         sn_row_block *row_map)
+{
+    const size_t words = ((size_t)inputs + 63) / 64;
+    const size_t map_bytes = ((size_t)inputs + 7) / 8;
+    size_t stored = 0;
+
+    for (size_t w = 0; w < words; w++) {
+        uint64_t word = map_word(map, map_bytes, w);
+        if (row_map != NULL) {
+            row_map[w].bits = word;
+            row_map[w].rank = stored;
+        }
+        stored += sn_popcount64(word);
+    }
+    return stored;
+}
+
+int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
+                               uint32_t outputs, unsigned bits,
+                               const unsigned char *map, sentiment_error *err)
+{
+    const size_t words = ((size_t)inputs + 63) / 64;
+    size_t slots;
     int rc = alloc_common(net, inputs, hidden, outputs, 0, err);
 
     if (rc != SENTIMENT_OK)
@@ -57,8 +92,21 @@ int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden
                        "supported (8 or 4)", bits);
     }
     net->quant_bits = bits;
-    net->w1q = sn_calloc(inputs, sn_quant_row_bytes(bits, hidden));
-    net->row_scale = sn_calloc(inputs, sizeof *net->row_scale);
+    net->rows_stored = index_rows(map, inputs, NULL);
+    /* A row per input is faster to find, and costs at most twice the rows
+     * stored when they are at least half. */
+    if (net->rows_stored >= inputs / 2) {
+        slots = inputs;
+    } else {
+        slots = net->rows_stored;
+        net->row_map = sn_malloc_array(words, sizeof *net->row_map);
+        if (net->row_map != NULL)
+            index_rows(map, inputs, net->row_map);
+    }
+    if (slots == inputs || net->row_map != NULL) {
+        net->w1q = sn_calloc(slots, sn_quant_row_bytes(bits, hidden));
+        net->row_scale = sn_calloc(slots, sizeof *net->row_scale);
+    }
     if (net->w1q == NULL || net->row_scale == NULL) {
         sn_network_release(net);
         return sn_fail(err, SENTIMENT_ERR_NOMEM,
@@ -90,6 +138,7 @@ void sn_network_release(sn_network *net)
     sn_free(net->w1);
     sn_free(net->w1q);
     sn_free(net->row_scale);
+    sn_free(net->row_map);
     sn_free(net->dense);
     sn_free(net->run_mean);
     sn_free(net->run_var);
@@ -209,9 +258,15 @@ static void quantized_hidden_share(const sn_network *net, const sn_sparse *x,
         float *zb = z + b * h;
         memcpy(zb, b1, h * sizeof *zb);
         for (size_t i = 0; i < x[b].count; i++) {
-            const uint32_t r = x[b].index[i];
-            const float v = x[b].value[i] * net->row_scale[r];
-            const uint8_t *q = net->w1q + (size_t)r * row_bytes;
+            /* With a row per input, a row not stored has scale 0. */
+            const long k = net->row_map != NULL ?
+                sn_quant_row_index(net, x[b].index[i]) : (long)x[b].index[i];
+            float v;
+            const uint8_t *q;
+            if (k < 0)
+                continue;
+            v = x[b].value[i] * net->row_scale[k];
+            q = net->w1q + (size_t)k * row_bytes;
             if (v == 0)
                 continue;
             if (net->quant_bits == 8) {
@@ -470,10 +525,15 @@ void sn_network_w1_row(const sn_network *net, uint32_t r, float *out)
         memcpy(out, net->w1 + (size_t)r * h, h * sizeof *out);
         return;
     }
-    const uint8_t *q = net->w1q + (size_t)r * sn_quant_row_bytes(net->quant_bits, net->hidden);
+    const long k = sn_quant_row_index(net, r);
+    if (k < 0) {
+        memset(out, 0, h * sizeof *out);
+        return;
+    }
+    const uint8_t *q = net->w1q + (size_t)k * sn_quant_row_bytes(net->quant_bits, net->hidden);
     for (size_t j = 0; j < h; j++) {
         int code = net->quant_bits == 8 ? (int8_t)q[j] : nibble(q[j / 2] >> (4 * (j & 1)));
-        out[j] = (float)code * net->row_scale[r];
+        out[j] = (float)code * net->row_scale[k];
     }
 }
 
@@ -496,74 +556,110 @@ static int compare_floats(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int sn_network_quantize(sn_network *net, unsigned bits, double prune,
-                        const float *scale, sentiment_error *err)
+/* The codes of one row W of H weights with STEP, into CODE (zero). */
+static void quantize_row(const float *w, size_t h, float step, unsigned bits,
+                         uint8_t *code)
+{
+    const int qmax = bits == 8 ? 127 : 7;
+
+    for (size_t j = 0; j < h; j++) {
+        long c = lroundf(w[j] / step);
+        if (c > qmax)
+            c = qmax;
+        if (c < -qmax)
+            c = -qmax;
+        if (bits == 8)
+            code[j] = (uint8_t)(int8_t)c;
+        else
+            code[j / 2] |= (uint8_t)(((unsigned)c & 15) << (4 * (j & 1)));
+    }
+}
+
+/* Each row's importance (its length times its feature's scale) into
+ * STEP[r]; then the rows at or below the PRUNE share of them are cut, and
+ * STEP[r] becomes the scale of the row's codes, 0 for a row not kept.
+ * Fails on memory only. */
+static int row_steps(const sn_network *net, unsigned bits, double prune,
+                     const float *scale, float *step)
 {
     const size_t h = net->hidden, inputs = net->inputs;
     const int qmax = bits == 8 ? 127 : 7;
-    const size_t row_bytes = sn_quant_row_bytes(bits, net->hidden);
-    float *importance, cut = -1;
-    sn_network q;
-    int rc;
+    float cut = -1;
 
-    if (net->batchnorm || net->w1 == NULL)
-        return sn_fail(err, SENTIMENT_ERR_INVALID, "quantize a folded float network");
-    if (!(prune >= 0 && prune < 1))
-        return sn_fail(err, SENTIMENT_ERR_INVALID, "prune share must be from 0 to 1");
-    rc = sn_network_alloc_quantized(&q, net->inputs, net->hidden, net->outputs, bits, err);
-    if (rc != SENTIMENT_OK)
-        return rc;
-    importance = sn_malloc_array(inputs, sizeof *importance);
-    if (importance == NULL) {
-        sn_network_release(&q);
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while quantizing");
-    }
     for (size_t r = 0; r < inputs; r++) {
         const float *w = net->w1 + r * h;
         double sq = 0;
         for (size_t j = 0; j < h; j++)
             sq += (double)w[j] * w[j];
-        importance[r] = (float)(sqrt(sq) * (scale ? scale[r] : 1.0f));
+        step[r] = (float)(sqrt(sq) * (scale ? scale[r] : 1.0f));
     }
     if (prune > 0) {
         /* The row at the cut and all below it go; ties go together. */
         float *sorted = sn_malloc_array(inputs, sizeof *sorted);
-        if (sorted == NULL) {
-            sn_free(importance);
-            sn_network_release(&q);
-            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while quantizing");
-        }
-        memcpy(sorted, importance, inputs * sizeof *sorted);
+        if (sorted == NULL)
+            return -1;
+        memcpy(sorted, step, inputs * sizeof *sorted);
         qsort(sorted, inputs, sizeof *sorted, compare_floats);
         cut = sorted[(size_t)(prune * (double)inputs)];
         sn_free(sorted);
     }
     for (size_t r = 0; r < inputs; r++) {
         const float *w = net->w1 + r * h;
-        uint8_t *code = q.w1q + r * row_bytes;
-        float max = 0, step;
-        if (importance[r] <= cut)
+        float max = 0;
+        if (step[r] <= cut) {
+            step[r] = 0;
             continue;
+        }
         for (size_t j = 0; j < h; j++)
             if (fabsf(w[j]) > max)
                 max = fabsf(w[j]);
-        step = round_bf16(max / (float)qmax);
-        if (!(step > 0))
-            continue;
-        q.row_scale[r] = step;
-        for (size_t j = 0; j < h; j++) {
-            long c = lroundf(w[j] / step);
-            if (c > qmax)
-                c = qmax;
-            if (c < -qmax)
-                c = -qmax;
-            if (bits == 8)
-                code[j] = (uint8_t)(int8_t)c;
-            else
-                code[j / 2] |= (uint8_t)(((unsigned)c & 15) << (4 * (j & 1)));
+        step[r] = round_bf16(max / (float)qmax);
+        if (!(step[r] > 0))
+            step[r] = 0;
+    }
+    return 0;
+}
+
+int sn_network_quantize(sn_network *net, unsigned bits, double prune,
+                        const float *scale, sentiment_error *err)
+{
+    const size_t h = net->hidden, inputs = net->inputs;
+    const size_t row_bytes = sn_quant_row_bytes(bits, net->hidden);
+    float *step;
+    unsigned char *map;
+    sn_network q;
+    size_t nth = 0;
+    int rc;
+
+    if (net->batchnorm || net->w1 == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "quantize a folded float network");
+    if (!(prune >= 0 && prune < 1))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "prune share must be from 0 to 1");
+    step = sn_malloc_array(inputs, sizeof *step);
+    map = sn_calloc((inputs + 7) / 8, 1);
+    if (step == NULL || map == NULL || row_steps(net, bits, prune, scale, step) < 0) {
+        sn_free(step);
+        sn_free(map);
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory while quantizing");
+    }
+    for (size_t r = 0; r < inputs; r++)
+        if (step[r] > 0)
+            map[r / 8] |= (unsigned char)(1u << (r % 8));
+    rc = sn_network_alloc_quantized(&q, net->inputs, net->hidden, net->outputs, bits,
+                                    map, err);
+    sn_free(map);
+    if (rc != SENTIMENT_OK) {
+        sn_free(step);
+        return rc;
+    }
+    for (size_t r = 0; r < inputs; r++) {
+        if (step[r] > 0) {
+            size_t k = sn_quant_row_slot(&q, (uint32_t)r, nth++);
+            q.row_scale[k] = step[r];
+            quantize_row(net->w1 + r * h, h, step[r], bits, q.w1q + k * row_bytes);
         }
     }
-    sn_free(importance);
+    sn_free(step);
     memcpy(q.dense, net->dense, net->dense_count * sizeof *q.dense);
     memcpy(q.run_mean, net->run_mean, h * sizeof *q.run_mean);
     memcpy(q.run_var, net->run_var, h * sizeof *q.run_var);

@@ -21,6 +21,14 @@ typedef struct sn_sparse {
     size_t count;
 } sn_sparse;
 
+/* Which of 64 rows of a quantized W1 are stored, and how many rows are
+ * stored before them: together, so that finding a row costs one cache
+ * miss. */
+typedef struct sn_row_block {
+    uint64_t bits;
+    uint64_t rank;
+} sn_row_block;
+
 /*
  * The parameters.  W1 has one row of HIDDEN weights per input, so that a
  * sparse input touches whole rows.  The small parameters live in one block,
@@ -38,17 +46,54 @@ typedef struct sn_network {
     float *run_var;         /* hidden */
     /* A model for inference only may hold W1 quantized instead (w1 is NULL
      * then): row r is the QUANT_BITS-bit signed codes at
-     * w1q + r * sn_quant_row_bytes(), times row_scale[r].  A row of scale
-     * 0 is all zero: it was pruned, or no training text reached it. */
+     * w1q + k * sn_quant_row_bytes(), times row_scale[k], where
+     * k = sn_quant_row_index(net, r); a row of index -1 is all zero (it was
+     * pruned, or no training text reached it).  When at least half the rows
+     * are stored, k is r, and rows not stored have scale 0, which is the
+     * fastest.  Otherwise only the stored rows are, as in the file, and bit
+     * r of ROW_MAP tells whether row r is: a model of many buckets and few
+     * rows must not cost a full row per bucket. */
     unsigned quant_bits;    /* 0, 8 or 4 */
+    size_t rows_stored;
     uint8_t *w1q;
-    float *row_scale;       /* inputs */
+    float *row_scale;
+    sn_row_block *row_map;  /* NULL when k is r */
 } sn_network;
 
 /* Bytes of one quantized row: HIDDEN codes of BITS bits, packed. */
 static inline size_t sn_quant_row_bytes(unsigned bits, uint32_t hidden)
 {
     return bits == 4 ? ((size_t)hidden + 1) / 2 : hidden;
+}
+
+/* Written out rather than __builtin_popcountll, which without -mpopcnt is
+ * a call into libgcc: this is on the path of every feature. */
+static inline unsigned sn_popcount64(uint64_t v)
+{
+    v -= (v >> 1) & UINT64_C(0x5555555555555555);
+    v = (v & UINT64_C(0x3333333333333333)) + ((v >> 2) & UINT64_C(0x3333333333333333));
+    v = (v + (v >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (unsigned)((v * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* Where row R of a quantized W1 is, or -1 when it is all zero. */
+static inline long sn_quant_row_index(const sn_network *net, uint32_t r)
+{
+    if (net->row_map == NULL)
+        return net->row_scale[r] != 0 ? (long)r : -1;
+
+    const sn_row_block *b = &net->row_map[r / 64];
+    const uint64_t bit = UINT64_C(1) << (r % 64);
+    if (!(b->bits & bit))
+        return -1;
+    return (long)b->rank + (long)sn_popcount64(b->bits & (bit - 1));
+}
+
+/* Where to put row R, the NTH row stored, when filling a quantized W1 that
+ * sn_network_alloc_quantized() made. */
+static inline size_t sn_quant_row_slot(const sn_network *net, uint32_t r, size_t nth)
+{
+    return net->row_map == NULL ? r : nth;
 }
 
 static inline float *sn_net_b1(const sn_network *n) { return n->dense; }
@@ -65,10 +110,14 @@ int sn_network_alloc(sn_network *net, uint32_t inputs, uint32_t hidden,
                      uint32_t outputs, int batchnorm, sentiment_error *err);
 void sn_network_release(sn_network *net);
 
-/* The same shape for inference only, with W1 quantized to BITS (8 or 4):
- * codes and row scales are allocated and zero, w1 is NULL. */
+/* The same shape for inference only, with W1 quantized to BITS (8 or 4),
+ * storing the rows whose bit is set in MAP (bit r % 8 of byte r / 8, as in
+ * a model file): codes and scales are allocated and zero, w1 is NULL.
+ * Memory is at most about twice what the stored rows take (see sn_network),
+ * plus two bits per input; fill each row at sn_quant_row_slot(). */
 int sn_network_alloc_quantized(sn_network *net, uint32_t inputs, uint32_t hidden,
-                               uint32_t outputs, unsigned bits, sentiment_error *err);
+                               uint32_t outputs, unsigned bits,
+                               const unsigned char *map, sentiment_error *err);
 
 /*
  * Replaces W1 by codes of BITS bits with one scale per row, after setting to

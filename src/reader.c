@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -52,6 +53,14 @@ int sentiment_reader_open(sentiment_reader **out, const char *path,
         if (r->gz == NULL && fd >= 0)
             close(fd);
     } else {
+        /* zlib opens a directory and fails on the first read, which would
+         * give it a line number. */
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            sentiment_reader_free(r);
+            return sn_fail(err, SENTIMENT_ERR_IO,
+                           "%s: is a directory, not a corpus or text file", path);
+        }
         r->gz = gzopen(path, "rb");
     }
     if (r->gz == NULL) {

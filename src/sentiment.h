@@ -249,9 +249,9 @@ SENTIMENT_API int sentiment_classify(sentiment_classifier *c, const char *text,
  * entries) and PROBS (COUNT x label count, row by row) are filled as by
  * sentiment_classify(); either may be NULL.  Each text's result is the same
  * as alone: batching only saves calls.  When a text fails, the call stops
- * there and returns its error, with "text I: " (I its index) before the
- * message; the texts before it have their results, and the LABELS of it
- * and of those after it are set to (size_t)-1.
+ * there and returns its error, with "text I of the batch: " (I its index
+ * in TEXTS) before the message; the texts before it have their results,
+ * and the LABELS of it and of those after it are set to (size_t)-1.
  */
 SENTIMENT_API int sentiment_classify_batch(sentiment_classifier *c,
                                            const char *const *texts,

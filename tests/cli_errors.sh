@@ -16,7 +16,19 @@ expect_exit 2 "epochs not a number" $RUN "$TRAIN" --epochs many -o "$WORK/m" "$D
 # built-in one.
 expect_exit 1 "a default model that is missing" \
     env SENTIMENT_MODEL="$WORK/no-such.model" $RUN "$CLASSIFY" "$DATA/tiny.tsv"
-expect_grep "no-such.model" "$WORK/err" "the message names the file SENTIMENT_MODEL names"
+expect_grep "SENTIMENT_MODEL=$WORK/no-such.model: No such file" "$WORK/err" \
+    "the message names the variable and the file it names"
+mkdir "$WORK/emptydir"
+expect_exit 1 "a default model that is a directory" \
+    env SENTIMENT_MODEL="$WORK/emptydir" $RUN "$CLASSIFY" "$DATA/tiny.tsv"
+expect_grep "SENTIMENT_MODEL=$WORK/emptydir: is a directory, not a model file" "$WORK/err" \
+    "the message names the variable and says it names a directory"
+expect_exit 1 "-m a directory" $RUN "$CLASSIFY" -m "$WORK/emptydir" "$DATA/tiny.tsv"
+expect_grep "^sentiment-classify: $WORK/emptydir: is a directory, not a model file\$" "$WORK/err" \
+    "the message says the model is a directory"
+expect_exit 1 "a directory as corpus" $RUN "$TRAIN" -q -o "$WORK/m" "$WORK/emptydir"
+expect_grep "^sentiment-train: $WORK/emptydir: is a directory, not a corpus or text file\$" \
+    "$WORK/err" "the message says the corpus is a directory, with no line number"
 echo "The food was cold and the waiter was rude." >"$WORK/rude.txt"
 expect_exit 0 "classify with the built-in model" env SENTIMENT_MODEL= $RUN "$CLASSIFY" "$WORK/rude.txt"
 if grep -q "^neg	" "$WORK/out"; then pass "the built-in model calls a rude waiter neg"
@@ -54,7 +66,23 @@ gzip -c "$DATA/tiny.tsv" | head -c 200 >"$WORK/cut.tsv.gz"
 expect_exit 1 "a truncated gzip corpus" timeout 20 $RUN "$TRAIN" -q -o "$WORK/m" "$WORK/cut.tsv.gz"
 expect_grep "cut.tsv.gz:[0-9]*: unexpected end of file" "$WORK/err" "the message names the file and says it ends early"
 expect_exit 1 "a directory as input" timeout 20 $RUN "$CLASSIFY" -m "$model" "$WORK"
-expect_grep "Is a directory" "$WORK/err" "the message says it is a directory"
+expect_grep "^sentiment-classify: $WORK: is a directory, not a corpus or text file\$" "$WORK/err" \
+    "the message says the input is a directory, with no line number"
+
+# Out of memory while tokenizing a long line: the message names file and
+# line, and no index the user never gave.  ulimit -v does not go with the
+# sanitizers or a wrapper such as valgrind.
+if [ -n "$RUN" ] || [ -n "${SANITIZER_CFLAGS:-}" ]; then
+    skip "out of memory under ulimit -v: not with \$RUN or the sanitizers"
+else
+    awk 'BEGIN { for (i = 0; i < 400000; i++) printf "good bad fine "; print "" }' \
+        >"$WORK/long.txt"
+    echo "fine" >>"$WORK/long.txt"
+    expect_exit 1 "out of memory while tokenizing" \
+        sh -c "ulimit -v 150000 && exec '$CLASSIFY' -t 1 -m '$model' '$WORK/long.txt'"
+    expect_grep "^sentiment-classify: $WORK/long.txt:1: out of memory while [a-z]*\$" \
+        "$WORK/err" "the message names file and line only"
+fi
 
 cp "$model" "$WORK/keep.model"
 expect_exit 1 "training into a missing directory" $RUN "$TRAIN" -q -o "$WORK/no/dir/m" "$DATA/tiny.tsv"

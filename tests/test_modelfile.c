@@ -1219,6 +1219,203 @@ static void test_model_load_rejects_damaged_headers(void **state)
     free(file);
 }
 
+/* ---- forged sizes -------------------------------------------------------- */
+
+/* A payload under construction, section by section. */
+typedef struct forged {
+    unsigned char *p;
+    size_t len, section;
+} forged;
+
+static unsigned char *forged_grow(forged *f, size_t n)
+{
+    unsigned char *p = realloc(f->p, f->len + n);
+
+    assert_non_null(p);
+    f->p = p;
+    memset(p + f->len, 0, n);
+    f->len += n;
+    return p + f->len - n;
+}
+
+static void forged_32(forged *f, uint32_t v)
+{
+    tu_put32(forged_grow(f, 4), v);
+}
+
+static void forged_begin(forged *f, const char *tag)
+{
+    memcpy(forged_grow(f, 12), tag, 4);
+    f->section = f->len;
+}
+
+static void forged_end(forged *f)
+{
+    tu_put64(f->p + f->section - 8, f->len - f->section);
+}
+
+/* What the issue found: a 4-bit model of 2^26 buckets and 512 hidden units
+ * that stores none of its rows, a file of about 9 KB; the buckets' bit map
+ * is the only large part of the payload. */
+static unsigned char *forged_sparse_model(size_t *size)
+{
+    const uint32_t hidden = 512, bits = 26;
+    forged f = {0};
+    unsigned char *file;
+
+    forged_begin(&f, "LABL");
+    forged_32(&f, 2);
+    forged_32(&f, 3);
+    memcpy(forged_grow(&f, 3), "neg", 3);
+    forged_32(&f, 3);
+    memcpy(forged_grow(&f, 3), "pos", 3);
+    forged_end(&f);
+    forged_begin(&f, "TOKN");
+    forged_32(&f, SN_TOKENIZER_RULES);
+    forged_32(&f, 0);
+    forged_32(&f, 0);
+    forged_end(&f);
+    forged_begin(&f, "VECT");
+    forged_32(&f, bits);
+    forged_32(&f, 1);           /* word n-grams */
+    forged_32(&f, 1);           /* character n-grams */
+    forged_32(&f, 0);           /* binary */
+    forged_32(&f, 1);           /* unit length */
+    forged_grow(&f, 8);         /* seed */
+    forged_end(&f);
+    forged_begin(&f, "SCL8");
+    forged_end(&f);
+    forged_begin(&f, "NETW");
+    forged_32(&f, UINT32_C(1) << bits);
+    forged_32(&f, hidden);
+    forged_32(&f, 2);
+    forged_32(&f, 0);
+    forged_32(&f, 0x3A83126Fu); /* epsilon 0.001 */
+    forged_end(&f);
+    forged_begin(&f, "W1Q ");
+    forged_32(&f, 4);
+    forged_32(&f, 0);           /* no row stored */
+    forged_grow(&f, ((size_t)1 << bits) / 8);
+    forged_end(&f);
+    forged_begin(&f, "DENS");
+    forged_grow(&f, 4 * (3 * (size_t)hidden + 2 * (size_t)hidden + 2));
+    forged_end(&f);
+    forged_begin(&f, "BNST");
+    forged_grow(&f, 4 * (size_t)hidden);
+    for (uint32_t j = 0; j < hidden; j++)
+        forged_32(&f, 0x3F800000u); /* variance 1 */
+    forged_end(&f);
+    file = tu_pack(f.p, f.len, 2, size);
+    free(f.p);
+    return file;
+}
+
+static void test_model_load_of_a_forged_sparse_model_allocates_no_more_than_its_payload(
+    void **state)
+{
+    const size_t limit = (size_t)64 << 20;
+    size_t size, label = 2;
+    unsigned char *file = forged_sparse_model(&size);
+    sentiment_model *m = NULL;
+    sentiment_classifier *c = NULL;
+    sentiment_error err;
+    float probs[2];
+    int rc;
+
+    (void)state;
+    assert_true(size < 16384);
+    sn_alloc_refused = 0;
+    sn_alloc_limit = limit;
+    rc = sentiment_model_load_buffer(&m, file, size, &err);
+    if (rc == SENTIMENT_OK) {
+        /* A model that holds nothing is still a model: it must classify,
+         * within the same bound. */
+        rc = sentiment_classifier_create(&c, m, &err);
+        if (rc == SENTIMENT_OK)
+            rc = sentiment_classify(c, "not bad", 7, &label, probs, &err);
+    }
+    sn_alloc_limit = 0;
+    if (sn_alloc_refused != 0)
+        fail_msg("an allocation of %zu bytes was attempted (%s)", sn_alloc_refused,
+                 rc != SENTIMENT_OK ? err.message : "then succeeded");
+    assert_int_equal(rc, SENTIMENT_OK);
+    assert_true(label < 2);
+    sentiment_classifier_free(c);
+    sentiment_model_free(m);
+    free(file);
+}
+
+/* 65535 labels and 1024 hidden units declare an output layer of 268 MB;
+ * the payload, a few hundred kilobytes, ends before it. */
+static unsigned char *forged_model_of_many_labels(size_t *size)
+{
+    const uint32_t hidden = 1024, labels = 65535;
+    forged f = {0};
+    unsigned char *file;
+
+    forged_begin(&f, "LABL");
+    forged_32(&f, labels);
+    for (uint32_t i = 0; i < labels; i++) {
+        char name[8];
+        int n = snprintf(name, sizeof name, "%x", (unsigned)i);
+        forged_32(&f, (uint32_t)n);
+        memcpy(forged_grow(&f, (size_t)n), name, (size_t)n);
+    }
+    forged_end(&f);
+    forged_begin(&f, "TOKN");
+    forged_32(&f, SN_TOKENIZER_RULES);
+    forged_32(&f, 0);
+    forged_32(&f, 0);
+    forged_end(&f);
+    forged_begin(&f, "VECT");
+    forged_32(&f, 4);
+    forged_32(&f, 1);
+    forged_32(&f, 1);
+    forged_32(&f, 0);
+    forged_32(&f, 1);
+    forged_grow(&f, 8);
+    forged_end(&f);
+    forged_begin(&f, "SCAL");
+    forged_end(&f);
+    forged_begin(&f, "NETW");
+    forged_32(&f, 16);
+    forged_32(&f, hidden);
+    forged_32(&f, labels);
+    forged_32(&f, 0);
+    forged_32(&f, 0x3A83126Fu);
+    forged_end(&f);
+    forged_begin(&f, "W1  ");
+    forged_grow(&f, 4 * 16 * (size_t)hidden);
+    forged_end(&f);
+    file = tu_pack(f.p, f.len, 1, size);
+    free(f.p);
+    return file;
+}
+
+static void test_model_load_checks_the_output_layer_against_the_payload_before_allocating(
+    void **state)
+{
+    size_t size;
+    unsigned char *file = forged_model_of_many_labels(&size);
+    sentiment_model *m = NULL;
+    sentiment_error err;
+    int rc;
+
+    (void)state;
+    sn_alloc_refused = 0;
+    sn_alloc_limit = (size_t)64 << 20;
+    rc = sentiment_model_load_buffer(&m, file, size, &err);
+    sn_alloc_limit = 0;
+    if (sn_alloc_refused != 0)
+        fail_msg("an allocation of %zu bytes was attempted (%s)", sn_alloc_refused,
+                 err.message);
+    assert_int_equal(rc, SENTIMENT_ERR_CORRUPT);
+    assert_null(m);
+    assert_string_equal(err.message, "(buffer): damaged model file: section 'DENS' "
+                        "missing (payload ends early)");
+    free(file);
+}
+
 /* ---- running out of memory ---------------------------------------------- */
 
 static void test_model_load_fails_cleanly_when_memory_runs_out(void **state)
@@ -1319,6 +1516,44 @@ static void test_classify_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 5);
 }
 
+/* The index in a batch's message is the caller's own, and says it is one. */
+static void test_classify_batch_names_the_failing_text_by_its_index_in_the_batch(
+    void **state)
+{
+    const char *texts[] = {"fine", "The staff were friendly, the room was dirty.", "bad"};
+    const size_t lens[] = {4, strlen(texts[1]), 3};
+    size_t labels[3];
+    sentiment_classifier *c;
+    sentiment_error err;
+    unsigned long n;
+    int failures = 0;
+
+    (void)state;
+    assert_int_equal(sentiment_classifier_create(&c, trained, &err), SENTIMENT_OK);
+    for (n = 1;; n++) {
+        char want[64];
+        size_t failed = 0;
+        int rc;
+
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        rc = sentiment_classify_batch(c, texts, lens, 3, labels, NULL, &err);
+        sn_alloc_fail_at = 0;
+        if (rc == SENTIMENT_OK)
+            break;
+        assert_int_equal(rc, SENTIMENT_ERR_NOMEM);
+        while (failed < 3 && labels[failed] != (size_t)-1)
+            failed++;
+        assert_true(failed < 3);
+        snprintf(want, sizeof want, "text %zu of the batch: out of memory", failed);
+        if (strncmp(err.message, want, strlen(want)) != 0)
+            fail_msg("\"%s\" does not start with \"%s\"", err.message, want);
+        failures++;
+    }
+    assert_true(failures > 0);
+    sentiment_classifier_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1344,9 +1579,12 @@ int main(void)
         cmocka_unit_test(test_model_classifies_with_the_rules_it_was_trained_with),
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
         cmocka_unit_test(test_model_load_rejects_damaged_headers),
+        cmocka_unit_test(test_model_load_of_a_forged_sparse_model_allocates_no_more_than_its_payload),
+        cmocka_unit_test(test_model_load_checks_the_output_layer_against_the_payload_before_allocating),
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_classify_batch_names_the_failing_text_by_its_index_in_the_batch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

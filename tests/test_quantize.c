@@ -154,12 +154,14 @@ static void test_pruning_drops_the_rows_that_weigh_least(void **state)
 
     (void)state;
     for (uint32_t r = 0; r < whole->net.inputs; r++) {
-        kept_whole += whole->net.row_scale[r] != 0;
-        kept_pruned += pruned->net.row_scale[r] != 0;
+        kept_whole += sn_quant_row_index(&whole->net, r) >= 0;
+        kept_pruned += sn_quant_row_index(&pruned->net, r) >= 0;
         /* A row pruned here was kept there: pruning only removes. */
-        if (pruned->net.row_scale[r] != 0)
-            assert_true(whole->net.row_scale[r] != 0);
+        if (sn_quant_row_index(&pruned->net, r) >= 0)
+            assert_true(sn_quant_row_index(&whole->net, r) >= 0);
     }
+    assert_int_equal(kept_whole, whole->net.rows_stored);
+    assert_int_equal(kept_pruned, pruned->net.rows_stored);
     print_message("rows kept: %zu of %u, pruned to %zu\n", kept_whole, whole->net.inputs,
                   kept_pruned);
     assert_true(kept_pruned <= whole->net.inputs / 10);

@@ -455,22 +455,23 @@ static void *classify_share(void *arg)
     worker *w = arg;
     job *j = w->j;
     batch *b = &j->b;
-    const size_t L = j->labels, n = w->to - w->from;
+    const size_t L = j->labels;
 
     w->rc = SENTIMENT_OK;
     w->out.len = 0;
     w->out.failed = 0;
+    /* One call per text, not sentiment_classify_batch(): its messages
+     * would name the text by its place in this share, which the user
+     * never sees; flush() names the file and line. */
     for (size_t i = w->from; i < w->to; i++) {
         b->texts[i] = b->bytes + b->items[i].text;
         b->lens[i] = b->items[i].text_len;
-    }
-    w->rc = sentiment_classify_batch(w->classifier, b->texts + w->from, b->lens + w->from,
-                                     n, b->labels + w->from, b->probs + w->from * L, &w->err);
-    if (w->rc != SENTIMENT_OK) {
-        w->failed = w->from;
-        while (w->failed < w->to && b->labels[w->failed] != (size_t)-1)
-            w->failed++;
-        return NULL;
+        w->rc = sentiment_classify(w->classifier, b->texts[i], b->lens[i], &b->labels[i],
+                                   b->probs + i * L, &w->err);
+        if (w->rc != SENTIMENT_OK) {
+            w->failed = i;
+            return NULL;
+        }
     }
     if (j->eval != NULL)
         return NULL;
