@@ -472,9 +472,12 @@ SENTIMENT_API double sentiment_eval_calibration_error(const sentiment_eval *e);
 
 /*
  * A report for people: example count, accuracy, per-label precision, recall
- * and F1, macro-F1, log loss and calibration error (when probabilities were
- * recorded) and the confusion matrix.  *OUT is a NUL-terminated
- * string that the caller releases with free().
+ * and F1, macro-F1 (the mean F1 over the labels that occur in the truth or
+ * in the predictions), log loss and calibration error (when probabilities
+ * were recorded) and the confusion matrix; above 20 labels, instead of the
+ * matrix, the 20 most frequent confusions (true label, predicted label,
+ * count), so that the report grows with the label count, not its square.
+ * *OUT is a NUL-terminated string that the caller releases with free().
  */
 SENTIMENT_API int sentiment_eval_report(const sentiment_eval *e, char **out,
                                         sentiment_error *err);
