@@ -110,6 +110,17 @@ SENTIMENT_API int sentiment_reader_open(sentiment_reader **out, const char *path
 SENTIMENT_API int sentiment_reader_next(sentiment_reader *r, const char **line,
                                         size_t *len, sentiment_error *err);
 
+/*
+ * 1 when the next sentiment_reader_next() can return without waiting for
+ * more input (a line is buffered, input is waiting, or the input has
+ * ended), 0 when it would wait: the moment for a program reading a pipe or
+ * a terminal to write out what it has.  When nothing is there yet, waits
+ * up to TIMEOUT_MS milliseconds for input to come (0 or less: not at all).
+ * With gzip input, compressed bytes that have come count as ready even
+ * when they do not make a whole line yet.  1 for NULL.
+ */
+SENTIMENT_API int sentiment_reader_ready(const sentiment_reader *r, int timeout_ms);
+
 /* The number of the line last returned (1 for the first), and the path as
  * given to sentiment_reader_open(). */
 SENTIMENT_API unsigned long sentiment_reader_line_number(const sentiment_reader *r);
