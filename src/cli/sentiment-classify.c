@@ -47,15 +47,15 @@ static void usage(void)
 "                      TEXT) and print accuracy, per-label precision, recall\n"
 "                      and F1, macro-F1, log loss, expected calibration\n"
 "                      error and the confusion matrix\n"
-"      --bad-lines=WHAT  with --evaluate, at a line without a label or with\n"
-"                      a label the model does not know: stop (default)\n"
-"                      with its file and line, or skip it and say how many\n"
-"                      were skipped\n"
+"      --bad-lines=WHAT  at a line without a label or with a label the\n"
+"                      model does not know (--evaluate), or without column\n"
+"                      N (--field): stop (default) with its file and line,\n"
+"                      or skip it and say how many were skipped\n"
 "\n"
 "Input:\n"
 "  -f, --field=N       the text is column N (from 1) of tab-separated lines;\n"
 "                      each output line is the input line, a tab, then the\n"
-"                      result columns\n"
+"                      result columns; a line without column N is bad\n"
 "  -d, --documents     each FILE is one review (its lines joined); a FILE\n"
 "                      that is a directory gives one review per file in it,\n"
 "                      in name order; each output line starts with the file\n"
@@ -673,9 +673,11 @@ static int add_line(job *j, const char *line, size_t len, unsigned long number,
         keep_len = text_len = ex.text_len;
     } else if (j->opt->field > 0) {
         /* The whole line goes out again, the column in it is the text. */
-        if (find_field(line, len, j->opt->field, &offset, &text_len) > 0) {
-            offset = len; /* no such column: an empty text after the line */
-            text_len = 0;
+        unsigned long columns = find_field(line, len, j->opt->field, &offset, &text_len);
+        if (columns > 0) {
+            fail(err, SENTIMENT_ERR_FORMAT, "no column %lu (the line has %lu tab-separated "
+                 "column%s)", j->opt->field, columns, columns == 1 ? "" : "s");
+            return bad_line(j, SENTIMENT_ERR_FORMAT, number, err);
         }
         it.prefix_len = len;
     }
