@@ -198,6 +198,90 @@ int sn_eval_format(const char *const *labels, size_t L,
     return sn_eval_format_probs(labels, L, confusion, -1, -1, out, err);
 }
 
+/* Above this many labels the confusion matrix (L x L counts) would bury
+ * the report: the most confused pairs are listed instead. */
+#define SN_MATRIX_MAX_LABELS 20
+#define SN_TOP_PAIRS 20
+
+/* The per-label table; returns macro-F1, the mean F1 over the labels that
+ * occur in the truth or in the predictions (as scikit-learn averages): a
+ * label the evaluation never met would only pull the mean towards 0. */
+static double label_table(text *t, const char *const *labels, size_t L, int width,
+                          const unsigned long long *confusion)
+{
+    double f1_sum = 0;
+    size_t present = 0;
+
+    appendf(t, "\n%-*s %9s %9s %9s %9s\n", width, "label", "precision", "recall", "f1",
+            "support");
+    for (size_t k = 0; k < L; k++) {
+        unsigned long long tp = confusion[k * L + k], predicted = 0, actual = 0;
+        double p, r, f1;
+        for (size_t j = 0; j < L; j++) {
+            predicted += confusion[j * L + k];
+            actual += confusion[k * L + j];
+        }
+        p = predicted ? (double)tp / (double)predicted : 0;
+        r = actual ? (double)tp / (double)actual : 0;
+        f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+        if (predicted + actual > 0) {
+            f1_sum += f1;
+            present++;
+        }
+        appendf(t, "%-*s %9.4f %9.4f %9.4f %9llu\n", width, labels[k], p, r, f1, actual);
+    }
+    return present ? f1_sum / (double)present : 0;
+}
+
+static void confusion_matrix(text *t, const char *const *labels, size_t L, int width,
+                             const unsigned long long *confusion)
+{
+    int cell = width > 9 ? width : 9;
+
+    appendf(t, "\nconfusion matrix (rows: true label, columns: predicted)\n");
+    appendf(t, "%-*s", width, "");
+    for (size_t k = 0; k < L; k++)
+        appendf(t, " %*s", cell, labels[k]);
+    appendf(t, "\n");
+    for (size_t k = 0; k < L; k++) {
+        appendf(t, "%-*s", width, labels[k]);
+        for (size_t j = 0; j < L; j++)
+            appendf(t, " %*llu", cell, confusion[k * L + j]);
+        appendf(t, "\n");
+    }
+}
+
+/* The SN_TOP_PAIRS off-diagonal cells with the highest counts, highest
+ * first (ties in matrix order), with how many cells were not zero. */
+static void confused_pairs(text *t, const char *const *labels, size_t L, int width,
+                           const unsigned long long *confusion)
+{
+    size_t top[SN_TOP_PAIRS], n = 0, nonzero = 0;
+    int name = width > 9 ? width : 9; /* "predicted" */
+
+    for (size_t cell = 0; cell < L * L; cell++) {
+        size_t i;
+        if (cell / L == cell % L || confusion[cell] == 0)
+            continue;
+        nonzero++;
+        if (n == SN_TOP_PAIRS && confusion[cell] <= confusion[top[n - 1]])
+            continue;
+        /* Insertion into the sorted list; a later cell goes after equals. */
+        i = n < SN_TOP_PAIRS ? n++ : n - 1;
+        while (i > 0 && confusion[top[i - 1]] < confusion[cell]) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = cell;
+    }
+    appendf(t, "\nmost confused pairs: the %zu most frequent of %zu (no matrix above "
+            "%d labels)\n", n, nonzero, SN_MATRIX_MAX_LABELS);
+    appendf(t, "%-*s %-*s %9s\n", name, "true", name, "predicted", "count");
+    for (size_t i = 0; i < n; i++)
+        appendf(t, "%-*s %-*s %9llu\n", name, labels[top[i] / L], name,
+                labels[top[i] % L], confusion[top[i]]);
+}
+
 int sn_eval_format_probs(const char *const *labels, size_t L,
                          const unsigned long long *confusion, double log_loss,
                          double calibration_error, char **out, sentiment_error *err)
@@ -205,7 +289,7 @@ int sn_eval_format_probs(const char *const *labels, size_t L,
     text t = {0};
     size_t width = 5;
     unsigned long long total = 0, right = 0;
-    double macro_f1 = 0;
+    double macro_f1;
 
     *out = NULL;
     for (size_t k = 0; k < L; k++) {
@@ -218,39 +302,17 @@ int sn_eval_format_probs(const char *const *labels, size_t L,
 
     appendf(&t, "examples: %llu\n", total);
     appendf(&t, "accuracy: %.4f\n", total ? (double)right / (double)total : 0.0);
-    appendf(&t, "\n%-*s %9s %9s %9s %9s\n", (int)width, "label", "precision",
-            "recall", "f1", "support");
-    for (size_t k = 0; k < L; k++) {
-        unsigned long long tp = confusion[k * L + k], predicted = 0, actual = 0;
-        double p, r, f1;
-        for (size_t j = 0; j < L; j++) {
-            predicted += confusion[j * L + k];
-            actual += confusion[k * L + j];
-        }
-        p = predicted ? (double)tp / (double)predicted : 0;
-        r = actual ? (double)tp / (double)actual : 0;
-        f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
-        macro_f1 += f1;
-        appendf(&t, "%-*s %9.4f %9.4f %9.4f %9llu\n", (int)width, labels[k], p, r, f1,
-                actual);
-    }
-    appendf(&t, "macro-f1: %.4f\n", L ? macro_f1 / (double)L : 0);
+    macro_f1 = label_table(&t, labels, L, (int)width, confusion);
+    appendf(&t, "macro-f1: %.4f\n", macro_f1);
     if (log_loss >= 0)
         appendf(&t, "log-loss: %.4f\n", log_loss);
     if (calibration_error >= 0)
         appendf(&t, "calibration-error: %.4f (expected, %d bins)\n", calibration_error,
                 SN_ECE_BINS);
-    appendf(&t, "\nconfusion matrix (rows: true label, columns: predicted)\n");
-    appendf(&t, "%-*s", (int)width, "");
-    for (size_t k = 0; k < L; k++)
-        appendf(&t, " %*s", (int)(width > 9 ? width : 9), labels[k]);
-    appendf(&t, "\n");
-    for (size_t k = 0; k < L; k++) {
-        appendf(&t, "%-*s", (int)width, labels[k]);
-        for (size_t j = 0; j < L; j++)
-            appendf(&t, " %*llu", (int)(width > 9 ? width : 9), confusion[k * L + j]);
-        appendf(&t, "\n");
-    }
+    if (L <= SN_MATRIX_MAX_LABELS)
+        confusion_matrix(&t, labels, L, (int)width, confusion);
+    else
+        confused_pairs(&t, labels, L, (int)width, confusion);
     if (t.failed) {
         sn_free(t.s);
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for the report");

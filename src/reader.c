@@ -1,11 +1,17 @@
 /*
  * reader.c - corpora and review files, line by line.
  *
- * zlib's gzread reads gzip and plain files alike, so one code path serves
- * both.  Lines are handed out in place, in the reader's buffer, which grows
- * to hold the longest line: nothing is copied, and no line is ever cut.
+ * Plain and gzip files read alike: the first bytes tell which, and gzip is
+ * inflated as it comes.  The bytes are read with read(2), which returns
+ * whatever has arrived, rather than with gzread, which waits until its
+ * buffer is full: a line from a pipe or a terminal must be handed out as
+ * soon as it is there (see sentiment_reader_ready()).  Lines are handed out
+ * in place, in the reader's buffer, which grows to hold the longest line:
+ * nothing is copied, and no line is ever cut.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,14 +22,24 @@
 
 #define CHUNK (256 * 1024)
 
+enum { FORMAT_UNKNOWN, FORMAT_PLAIN, FORMAT_GZIP };
+
 struct sentiment_reader {
-    gzFile gz;
+    int fd;
     char *path;
     unsigned long line_number;
-    char *buf;
+    char *buf;              /* the text, decompressed */
     size_t cap;
     size_t start, end;      /* unread bytes are buf[start .. end) */
-    int eof;
+    int eof;                /* no text after buf[end] */
+    int format;
+    /* gzip: the compressed bytes read and not yet inflated are z.next_in,
+     * z.avail_in; IN holds them. */
+    z_stream z;
+    int z_open;             /* inflateInit2 succeeded */
+    int member_done;        /* a gzip member ended; another may follow */
+    int input_end;          /* read(2) said end of file */
+    unsigned char *in;
 };
 
 int sentiment_reader_open(sentiment_reader **out, const char *path,
@@ -38,6 +54,7 @@ int sentiment_reader_open(sentiment_reader **out, const char *path,
     r = sn_calloc(1, sizeof *r);
     if (r == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", path);
+    r->fd = -1;
     n = strlen(path);
     r->path = sn_malloc(n + 1);
     r->cap = CHUNK;
@@ -47,29 +64,27 @@ int sentiment_reader_open(sentiment_reader **out, const char *path,
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", path);
     }
     memcpy(r->path, path, n + 1);
-    if (strcmp(path, "-") == 0) {
-        int fd = dup(STDIN_FILENO);
-        r->gz = fd < 0 ? NULL : gzdopen(fd, "rb");
-        if (r->gz == NULL && fd >= 0)
-            close(fd);
-    } else {
-        /* zlib opens a directory and fails on the first read, which would
+    /* Standard input is read through a copy, so that freeing the reader
+     * leaves the program's own descriptor open. */
+    if (strcmp(path, "-") == 0)
+        r->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+    else
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd >= 0) {
+        /* A directory opens, and would fail on the first read, which would
          * give it a line number. */
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
             sentiment_reader_free(r);
             return sn_fail(err, SENTIMENT_ERR_IO,
                            "%s: is a directory, not a corpus or text file", path);
         }
-        r->gz = gzopen(path, "rb");
     }
-    if (r->gz == NULL) {
+    if (r->fd < 0) {
         int e = errno;
         sentiment_reader_free(r);
-        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path,
-                       e ? strerror(e) : "cannot open");
+        return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(e));
     }
-    gzbuffer(r->gz, CHUNK);
     *out = r;
     return SENTIMENT_OK;
 }
@@ -78,8 +93,11 @@ void sentiment_reader_free(sentiment_reader *r)
 {
     if (r == NULL)
         return;
-    if (r->gz != NULL)
-        gzclose(r->gz);
+    if (r->fd >= 0)
+        close(r->fd);
+    if (r->z_open)
+        inflateEnd(&r->z);
+    sn_free(r->in);
     sn_free(r->path);
     sn_free(r->buf);
     sn_free(r);
@@ -95,22 +113,133 @@ const char *sentiment_reader_path(const sentiment_reader *r)
     return r ? r->path : NULL;
 }
 
-/* gzerror() puts the file name in front of its message; we add our own. */
-static const char *gz_message(gzFile gz, const char *path, int *zerr)
+/* An error about the line being read. */
+static int fail_here(sentiment_reader *r, sentiment_error *err, int code, const char *why)
 {
-    const char *msg = gzerror(gz, zerr);
-    size_t n = strlen(path);
+    return sn_fail(err, code, "%s:%lu: %s", r->path, r->line_number + 1, why);
+}
 
-    if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
-        msg += n + 2;
-    return msg;
+/* Up to LEN bytes of input into TO, *GOT of them; 0 at end of file.
+ * Waits only when nothing has arrived. */
+static int read_some(sentiment_reader *r, void *to, size_t len, size_t *got,
+                     sentiment_error *err)
+{
+    ssize_t n;
+
+    do
+        n = read(r->fd, to, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return fail_here(r, err, SENTIMENT_ERR_IO, strerror(errno));
+    *got = (size_t)n;
+    return SENTIMENT_OK;
+}
+
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return sn_malloc_array(items, size);
+}
+
+static void z_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    sn_free(p);
+}
+
+/* Reads the first bytes, into the text buffer (which is empty), and tells
+ * from them whether the input is gzip; gzip bytes move to IN. */
+static int detect_format(sentiment_reader *r, sentiment_error *err)
+{
+    size_t got;
+
+    /* The gzip magic is two bytes, and a pipe may give one at a time. */
+    while (r->end < 2) {
+        int rc = read_some(r, r->buf + r->end, CHUNK - r->end, &got, err);
+        if (rc != SENTIMENT_OK)
+            return rc;
+        if (got == 0)
+            r->eof = 1;
+        r->end += got;
+        if (got == 0 || (unsigned char)r->buf[0] != 0x1f)
+            break;
+    }
+    if (r->end < 2 || (unsigned char)r->buf[0] != 0x1f || (unsigned char)r->buf[1] != 0x8b) {
+        r->format = FORMAT_PLAIN;
+        return SENTIMENT_OK;
+    }
+    r->in = sn_malloc(CHUNK);
+    if (r->in == NULL)
+        return fail_here(r, err, SENTIMENT_ERR_NOMEM, "out of memory");
+    r->z.zalloc = z_alloc;
+    r->z.zfree = z_free;
+    /* 16: a gzip header and trailer around the deflate stream. */
+    if (inflateInit2(&r->z, 15 + 16) != Z_OK)
+        return fail_here(r, err, SENTIMENT_ERR_NOMEM, "out of memory");
+    r->z_open = 1;
+    memcpy(r->in, r->buf, r->end);
+    r->z.next_in = r->in;
+    r->z.avail_in = (uInt)r->end;
+    r->end = 0;
+    r->format = FORMAT_GZIP;
+    return SENTIMENT_OK;
+}
+
+/* Inflates into the free space of the buffer until some text comes out,
+ * reading more input when the compressed bytes run out.  Members that
+ * follow one another (as "cat a.gz b.gz" makes) read as one text; bytes
+ * after the last member that start no other are ignored, as gzip does. */
+static int inflate_some(sentiment_reader *r, size_t room, sentiment_error *err)
+{
+    for (;;) {
+        size_t got, produced;
+        int ret;
+
+        if (r->z.avail_in == 0 && !r->input_end) {
+            int rc = read_some(r, r->in, CHUNK, &got, err);
+            if (rc != SENTIMENT_OK)
+                return rc;
+            r->input_end = got == 0;
+            r->z.next_in = r->in;
+            r->z.avail_in = (uInt)got;
+        }
+        if (r->member_done) {
+            if (r->z.avail_in == 0 && !r->input_end)
+                continue;
+            if (r->z.avail_in == 0 || r->z.next_in[0] != 0x1f) {
+                r->eof = 1;
+                return SENTIMENT_OK;
+            }
+            if (inflateReset(&r->z) != Z_OK)
+                return fail_here(r, err, SENTIMENT_ERR_IO, "cannot restart inflating");
+            r->member_done = 0;
+        }
+        r->z.next_out = (unsigned char *)r->buf + r->end;
+        r->z.avail_out = (uInt)room;
+        ret = inflate(&r->z, Z_NO_FLUSH);
+        produced = room - r->z.avail_out;
+        r->end += produced;
+        if (ret == Z_STREAM_END)
+            r->member_done = 1;
+        else if (ret == Z_MEM_ERROR)
+            return fail_here(r, err, SENTIMENT_ERR_NOMEM, "out of memory");
+        else if (ret != Z_OK && ret != Z_BUF_ERROR)
+            return fail_here(r, err, SENTIMENT_ERR_IO,
+                             r->z.msg ? r->z.msg : "invalid compressed data");
+        if (produced > 0)
+            return SENTIMENT_OK;
+        /* A gzip stream cut short: the input ended inside a member. */
+        if (!r->member_done && r->z.avail_in == 0 && r->input_end)
+            return fail_here(r, err, SENTIMENT_ERR_IO, "unexpected end of file");
+    }
 }
 
 /* Reads more input after the unread bytes, growing the buffer when a line
  * fills it.  Returns SENTIMENT_OK or the error code (with ERR set). */
 static int fill(sentiment_reader *r, sentiment_error *err)
 {
-    int got;
+    size_t room, got;
+    int rc;
 
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->end - r->start);
@@ -127,28 +256,39 @@ static int fill(sentiment_reader *r, sentiment_error *err)
         r->buf = p;
         r->cap = cap;
     }
-    {
-        size_t want = r->cap - r->end;
-        got = gzread(r->gz, r->buf + r->end, want > CHUNK * 16 ? CHUNK * 16 : (unsigned)want);
-    }
-    if (got < 0) {
-        int zerr;
-        const char *msg = gz_message(r->gz, r->path, &zerr);
-        return sn_fail(err, SENTIMENT_ERR_IO, "%s:%lu: %s", r->path,
-                       r->line_number + 1,
-                       zerr == Z_ERRNO ? strerror(errno) : msg);
-    }
-    if (got == 0) {
-        int zerr;
-        const char *msg = gz_message(r->gz, r->path, &zerr);
-        /* A gzip stream cut short reads as end of file with an error set. */
-        if (zerr != Z_OK && zerr != Z_STREAM_END)
-            return sn_fail(err, SENTIMENT_ERR_IO, "%s:%lu: %s", r->path,
-                           r->line_number + 1, msg);
-        r->eof = 1;
-    }
-    r->end += (size_t)got;
+    room = r->cap - r->end;
+    if (room > CHUNK * 16)
+        room = CHUNK * 16;
+    if (r->format == FORMAT_GZIP)
+        return inflate_some(r, room, err);
+    rc = read_some(r, r->buf + r->end, room, &got, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    r->eof = got == 0;
+    r->end += got;
     return SENTIMENT_OK;
+}
+
+int sentiment_reader_ready(const sentiment_reader *r, int timeout_ms)
+{
+    struct pollfd p;
+    int n;
+
+    if (r == NULL || r->eof || r->input_end)
+        return 1;
+    if (memchr(r->buf + r->start, '\n', r->end - r->start) != NULL)
+        return 1;
+    /* Compressed bytes that have come may not make a whole line yet: an
+     * approximation, for gzip on a pipe is rarely typed at. */
+    if (r->format == FORMAT_GZIP && r->z.avail_in > 0)
+        return 1;
+    p.fd = r->fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    n = poll(&p, 1, timeout_ms > 0 ? timeout_ms : 0);
+    /* An error or a hang-up counts as ready: the next read reports it; a
+     * signal counts as a timeout. */
+    return n > 0 || (n < 0 && errno != EINTR);
 }
 
 int sentiment_reader_next(sentiment_reader *r, const char **line, size_t *len,
@@ -160,6 +300,11 @@ int sentiment_reader_next(sentiment_reader *r, const char **line, size_t *len,
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no reader");
     *line = NULL;
     *len = 0;
+    if (r->format == FORMAT_UNKNOWN) {
+        int rc = detect_format(r, err);
+        if (rc != SENTIMENT_OK)
+            return rc;
+    }
     for (;;) {
         char *begin = r->buf + r->start;
         char *nl = memchr(begin + scanned, '\n', r->end - r->start - scanned);

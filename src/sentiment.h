@@ -118,6 +118,17 @@ SENTIMENT_API int sentiment_reader_open(sentiment_reader **out, const char *path
 SENTIMENT_API int sentiment_reader_next(sentiment_reader *r, const char **line,
                                         size_t *len, sentiment_error *err);
 
+/*
+ * 1 when the next sentiment_reader_next() can return without waiting for
+ * more input (a line is buffered, input is waiting, or the input has
+ * ended), 0 when it would wait: the moment for a program reading a pipe or
+ * a terminal to write out what it has.  When nothing is there yet, waits
+ * up to TIMEOUT_MS milliseconds for input to come (0 or less: not at all).
+ * With gzip input, compressed bytes that have come count as ready even
+ * when they do not make a whole line yet.  1 for NULL.
+ */
+SENTIMENT_API int sentiment_reader_ready(const sentiment_reader *r, int timeout_ms);
+
 /* The number of the line last returned (1 for the first), and the path as
  * given to sentiment_reader_open(). */
 SENTIMENT_API unsigned long sentiment_reader_line_number(const sentiment_reader *r);
@@ -485,9 +496,12 @@ SENTIMENT_API double sentiment_eval_calibration_error(const sentiment_eval *e);
 
 /*
  * A report for people: example count, accuracy, per-label precision, recall
- * and F1, macro-F1, log loss and calibration error (when probabilities were
- * recorded) and the confusion matrix.  *OUT is a NUL-terminated
- * string that the caller releases with free().
+ * and F1, macro-F1 (the mean F1 over the labels that occur in the truth or
+ * in the predictions), log loss and calibration error (when probabilities
+ * were recorded) and the confusion matrix; above 20 labels, instead of the
+ * matrix, the 20 most frequent confusions (true label, predicted label,
+ * count), so that the report grows with the label count, not its square.
+ * *OUT is a NUL-terminated string that the caller releases with free().
  */
 SENTIMENT_API int sentiment_eval_report(const sentiment_eval *e, char **out,
                                         sentiment_error *err);

@@ -27,11 +27,23 @@ cut -f2 "$DATA/tiny.tsv" | "$CLASSIFY" -m "$model" >"$WORK/plain"
 cut -f4- "$WORK/out" | cmp -s - "$WORK/plain" && pass "--field gives the results of the text alone" ||
     fail "--field results differ from classifying the texts alone"
 
-printf 'only one column\n\nid\t\n' >"$WORK/short.tsv"
-expect_exit 0 "a table with too few columns" $RUN "$CLASSIFY" -m "$model" --field 2 "$WORK/short.tsv"
-[ "$(wc -l <"$WORK/out")" -eq 3 ] && pass "short and empty lines still get an output line" ||
-    fail "expected 3 lines, got $(wc -l <"$WORK/out")"
-expect_grep "^only one column	\(neg\|pos\)	" "$WORK/out" "a short line is copied, with its result"
+# A line without the column is a bad line, not an empty text; an empty
+# column is a text like any other.
+printf 'id1\tgreat\nid2\t\nonly one column\n\nid5\tawful\n' >"$WORK/short.tsv"
+expect_exit 1 "a line without the --field column" \
+    $RUN "$CLASSIFY" -m "$model" --field 2 "$WORK/short.tsv"
+expect_grep "short.tsv:3: no column 2 (the line has 1 tab-separated column)" "$WORK/err" \
+    "the message names the file, the line and the missing column"
+[ "$(cut -f1 "$WORK/out" | tr '\n' ' ')" = "id1 id2 " ] &&
+    pass "the lines before the bad one are printed, an empty column among them" ||
+    fail "before the bad line: $(cut -f1 "$WORK/out" | tr '\n' ' ')"
+expect_exit 0 "--bad-lines skip with --field" \
+    $RUN "$CLASSIFY" -m "$model" --field 2 --bad-lines skip "$WORK/short.tsv"
+[ "$(cut -f1 "$WORK/out" | tr '\n' ' ')" = "id1 id2 id5 " ] &&
+    pass "--bad-lines skip leaves out the short and the empty line" ||
+    fail "with skip: $(cut -f1 "$WORK/out" | tr '\n' ' ')"
+expect_grep "skipped 2 bad lines, the first at .*short.tsv:3: no column 2" "$WORK/err" \
+    "--bad-lines skip counts them and names the first"
 
 expect_exit 2 "column 0" $RUN "$CLASSIFY" -m "$model" --field 0 "$WORK/table.tsv"
 expect_exit 2 "a column that is no number" $RUN "$CLASSIFY" -m "$model" --field two "$WORK/table.tsv"

@@ -489,6 +489,116 @@ static void test_eval_add_probs_rejects_bad_arguments(void **state)
     sentiment_eval_free(e);
 }
 
+static void test_eval_macro_f1_averages_over_the_labels_present(void **state)
+{
+    sentiment_eval *e = new_eval(two);
+    char *text;
+
+    (void)state;
+    /* Only pos, all right: neg neither occurs nor is predicted, so it does
+     * not count (as in scikit-learn), and macro-F1 is pos's F1, 1. */
+    add_many(e, 1, 1, 5);
+    text = report(e);
+    assert_true(fabs(value_after(text, "macro-f1:") - 1.0) < 5e-5);
+    free(text);
+    sentiment_eval_free(e);
+
+    /* neu is absent; neg (F1 6/7) and pos (F1 0, predicted never but
+     * present in the truth) are averaged. */
+    e = new_eval(three);
+    add_many(e, 0, 0, 3);
+    add_many(e, 2, 0, 1);
+    text = report(e);
+    assert_true(fabs(value_after(text, "macro-f1:") - (6.0 / 7.0) / 2) < 5e-5);
+    free(text);
+    sentiment_eval_free(e);
+}
+
+/* A model with COUNT labels l00, l01, ... */
+static sentiment_model *many_labels(int count)
+{
+    sentiment_trainer *t;
+    sentiment_model *m;
+    sentiment_error err;
+
+    assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_set(t, "buckets", "16", &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_set(t, "hidden", "2", &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_set(t, "epochs", "1", &err), SENTIMENT_OK);
+    for (int k = 0; k < count; k++) {
+        char label[8];
+        snprintf(label, sizeof label, "l%02d", k);
+        assert_int_equal(sentiment_trainer_add(t, label, 3, "word", 4, &err), SENTIMENT_OK);
+    }
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    sentiment_trainer_free(t);
+    assert_int_equal(sentiment_model_label_count(m), count);
+    return m;
+}
+
+static void test_eval_report_lists_the_most_confused_pairs_above_twenty_labels(void **state)
+{
+    sentiment_model *m = many_labels(30);
+    sentiment_eval *e = new_eval(m);
+    char *text;
+    const char *at;
+    int pairs = 0;
+
+    (void)state;
+    /* Each label mostly right; label k taken for label k+1 k+1 times, so
+     * the most confused pair is l28 -> l29 (29 times), then l27 -> l28... */
+    for (size_t k = 0; k < 30; k++) {
+        add_many(e, k, k, 40);
+        if (k + 1 < 30)
+            add_many(e, k, k + 1, (int)k + 1);
+    }
+    text = report(e);
+    for (int k = 0; k < 30; k++) {
+        char label[8];
+        snprintf(label, sizeof label, "l%02d", k);
+        double p, r, f1;
+        unsigned long long support;
+        label_row(text, label, &p, &r, &f1, &support);
+        assert_int_equal(support, 40 + (k + 1 < 30 ? k + 1 : 0));
+    }
+    assert_null(strstr(text, "confusion matrix"));
+    at = strstr(text, "most confused pairs");
+    if (at == NULL)
+        fail_msg("no most confused pairs in\n%s", text);
+    at = strchr(at, '\n') + 1;
+    at = strchr(at, '\n') + 1; /* the column titles */
+    for (; *at != '\0'; at = strchr(at, '\n') + 1, pairs++) {
+        char truth[8], predicted[8];
+        unsigned long long count;
+        assert_int_equal(sscanf(at, "%7s %7s %llu", truth, predicted, &count), 3);
+        assert_int_equal(count, 29 - pairs);
+        assert_int_equal(atoi(truth + 1), 28 - pairs);
+        assert_int_equal(atoi(predicted + 1), 29 - pairs);
+    }
+    assert_int_equal(pairs, 20);
+    /* Far below the 30 x 30 matrix's size. */
+    assert_true(strlen(text) < 4000);
+    free(text);
+    sentiment_eval_free(e);
+    sentiment_model_free(m);
+}
+
+static void test_eval_report_keeps_the_matrix_up_to_twenty_labels(void **state)
+{
+    sentiment_model *m = many_labels(20);
+    sentiment_eval *e = new_eval(m);
+    char *text;
+
+    (void)state;
+    add_many(e, 3, 4, 2);
+    text = report(e);
+    assert_non_null(strstr(text, "confusion matrix"));
+    assert_null(strstr(text, "most confused pairs"));
+    free(text);
+    sentiment_eval_free(e);
+    sentiment_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -507,6 +617,9 @@ int main(void)
         cmocka_unit_test(test_eval_calibration_puts_certainty_in_the_last_bin),
         cmocka_unit_test(test_eval_report_adds_log_loss_and_calibration_with_probabilities),
         cmocka_unit_test(test_eval_add_probs_rejects_bad_arguments),
+        cmocka_unit_test(test_eval_macro_f1_averages_over_the_labels_present),
+        cmocka_unit_test(test_eval_report_lists_the_most_confused_pairs_above_twenty_labels),
+        cmocka_unit_test(test_eval_report_keeps_the_matrix_up_to_twenty_labels),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

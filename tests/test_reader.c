@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -493,6 +494,155 @@ static void test_reader_reports_nomem_without_an_error_struct(void **state)
     unlink(path);
 }
 
+/* ---- reading as the input comes -------------------------------------------- */
+
+/* A reader of standard input made the read end of a new pipe; the write
+ * end goes to *WRITER.  The program's standard input comes back with
+ * restore_stdin(SAVED). */
+static sentiment_reader *pipe_reader(int *writer, int *saved)
+{
+    sentiment_reader *r;
+    sentiment_error err;
+    int fds[2];
+
+    assert_int_equal(pipe(fds), 0);
+    *saved = dup(STDIN_FILENO);
+    assert_true(*saved >= 0);
+    assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+    close(fds[0]);
+    *writer = fds[1];
+    assert_int_equal(sentiment_reader_open(&r, "-", &err), SENTIMENT_OK);
+    return r;
+}
+
+static void restore_stdin(int saved)
+{
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+}
+
+static void write_all(int fd, const void *data, size_t len)
+{
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+}
+
+/* The next line of R is EXPECTED; the alarm ends a test that would wait
+ * for input that never comes. */
+static void expect_next(sentiment_reader *r, const char *expected)
+{
+    sentiment_error err;
+    const char *line;
+    size_t len;
+
+    alarm(20);
+    if (sentiment_reader_next(r, &line, &len, &err) != SENTIMENT_OK)
+        fail_msg("%s", err.message);
+    alarm(0);
+    if (expected == NULL) {
+        assert_null(line);
+        return;
+    }
+    assert_non_null(line);
+    assert_int_equal(len, strlen(expected));
+    assert_memory_equal(line, expected, len);
+}
+
+static void test_reader_hands_out_a_line_from_a_pipe_as_soon_as_it_is_there(void **state)
+{
+    int writer, saved;
+    sentiment_reader *r = pipe_reader(&writer, &saved);
+
+    (void)state;
+    /* Nothing has come: reading would wait; asked to, it waits for input
+     * a while, then says so too. */
+    assert_int_equal(sentiment_reader_ready(r, 0), 0);
+    {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(sentiment_reader_ready(r, 50), 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 40);
+    }
+    write_all(writer, S("one\ntwo\n"));
+    assert_int_equal(sentiment_reader_ready(r, 0), 1);
+    expect_next(r, "one");
+    assert_int_equal(sentiment_reader_ready(r, 0), 1); /* "two" is buffered */
+    expect_next(r, "two");
+    assert_int_equal(sentiment_reader_ready(r, 0), 0);
+    write_all(writer, S("three"));
+    assert_int_equal(sentiment_reader_ready(r, 0), 1);
+    close(writer);
+    expect_next(r, "three");
+    assert_int_equal(sentiment_reader_ready(r, 0), 1); /* the end is there */
+    expect_next(r, NULL);
+    sentiment_reader_free(r);
+    restore_stdin(saved);
+    assert_int_equal(sentiment_reader_ready(NULL, 0), 1);
+}
+
+/* The bytes of TEXT gzip-compressed, as one member; the caller frees them. */
+static unsigned char *gzip_member(const char *text, size_t *size)
+{
+    char path[4096];
+    unsigned char *data;
+
+    temp_file(path, sizeof path, text, strlen(text), 1);
+    data = tu_read_file(path, size);
+    unlink(path);
+    return data;
+}
+
+static void test_reader_inflates_gzip_from_a_pipe_member_by_member(void **state)
+{
+    int writer, saved;
+    sentiment_reader *r = pipe_reader(&writer, &saved);
+    size_t n1, n2;
+    unsigned char *one = gzip_member("first line\n", &n1);
+    unsigned char *two = gzip_member("second\nthird\n", &n2);
+
+    (void)state;
+    write_all(writer, one, n1);
+    expect_next(r, "first line");
+    assert_int_equal(sentiment_reader_ready(r, 0), 0);
+    write_all(writer, two, n2);
+    expect_next(r, "second");
+    expect_next(r, "third");
+    close(writer);
+    expect_next(r, NULL);
+    sentiment_reader_free(r);
+    restore_stdin(saved);
+    free(one);
+    free(two);
+}
+
+static void test_reader_reads_concatenated_gzip_members_as_one_file(void **state)
+{
+    static const char *const lines[] = {"first line", "second", "third"};
+    static const size_t lengths[] = {10, 6, 5};
+    size_t n1, n2;
+    unsigned char *one = gzip_member("first line\nsec", &n1);
+    unsigned char *two = gzip_member("ond\nthird\n", &n2);
+    unsigned char *both = malloc(n1 + n2);
+    char path[4096];
+    sentiment_reader *r;
+    sentiment_error err;
+
+    (void)state;
+    assert_non_null(both);
+    memcpy(both, one, n1);
+    memcpy(both + n1, two, n2);
+    temp_file(path, sizeof path, both, n1 + n2, 0);
+    expect_lines(path, lines, lengths, 3);
+    /* A regular file is always ready. */
+    assert_int_equal(sentiment_reader_open(&r, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_ready(r, 0), 1);
+    sentiment_reader_free(r);
+    unlink(path);
+    free(both);
+    free(one);
+    free(two);
+}
+
 /* ---- sentiment_parse_example --------------------------------------------- */
 
 /* Parses the NUL-terminated LINE and checks label and text. */
@@ -594,6 +744,9 @@ int main(void)
         cmocka_unit_test(test_reader_reports_a_truncated_gzip_file),
         cmocka_unit_test(test_reader_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_reader_reports_nomem_without_an_error_struct),
+        cmocka_unit_test(test_reader_hands_out_a_line_from_a_pipe_as_soon_as_it_is_there),
+        cmocka_unit_test(test_reader_inflates_gzip_from_a_pipe_member_by_member),
+        cmocka_unit_test(test_reader_reads_concatenated_gzip_members_as_one_file),
         cmocka_unit_test(test_parse_example_accepts_label_tab_text),
         cmocka_unit_test(test_parse_example_accepts_fasttext_labels),
         cmocka_unit_test(test_parse_example_rejects_a_line_without_label),
