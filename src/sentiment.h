@@ -128,7 +128,8 @@ typedef struct sentiment_example {
 /*
  * Splits a corpus line into label and text.  Two formats are accepted:
  * "LABEL<TAB>TEXT" and fastText's "__label__LABEL TEXT".  Returns
- * SENTIMENT_ERR_FORMAT when the line has no label.
+ * SENTIMENT_ERR_FORMAT when the line has no label, or a label that is not
+ * UTF-8 or holds a control character (U+0000-U+001F, U+007F-U+009F).
  */
 SENTIMENT_API int sentiment_parse_example(const char *line, size_t len,
                                           sentiment_example *ex,
@@ -347,7 +348,9 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
 SENTIMENT_API int sentiment_trainer_set(sentiment_trainer *t, const char *name,
                                         const char *value, sentiment_error *err);
 
-/* Adds one example.  The label and text are copied. */
+/* Adds one example.  The label and text are copied.  A label is 1 to 1024
+ * bytes of UTF-8 without control characters (SENTIMENT_ERR_INVALID
+ * otherwise). */
 SENTIMENT_API int sentiment_trainer_add(sentiment_trainer *t, const char *label,
                                         size_t label_len, const char *text,
                                         size_t text_len, sentiment_error *err);

@@ -414,10 +414,11 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
 
     if (t == NULL || label == NULL || (text == NULL && text_len > 0))
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, label or text");
-    if (label_len == 0 || label_len > 1024 || memchr(label, '\0', label_len) ||
-        memchr(label, '\t', label_len) || memchr(label, '\n', label_len))
+    if (label_len == 0 || label_len > 1024 || memchr(label, '\0', label_len))
         return sn_fail(err, SENTIMENT_ERR_INVALID,
-                       "a label must be 1 to 1024 bytes without TAB, newline or NUL");
+                       "a label must be 1 to 1024 bytes without NUL");
+    if (sn_check_label(label, label_len, SENTIMENT_ERR_INVALID, err) != SENTIMENT_OK)
+        return SENTIMENT_ERR_INVALID;
     if (t->count + 1 >= t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
         size_t *offset = sn_realloc_array(t->offset, cap + 1, sizeof *offset);

@@ -181,6 +181,87 @@ static void test_trainer_add_rejects_bad_labels(void **state)
     sentiment_trainer_free(t);
 }
 
+/* Labels become JSON keys and model strings: two Latin-1 labels must not
+ * print as one key, nor a CR make "pos\r" a label of its own. */
+static void test_trainer_add_rejects_labels_that_are_not_utf8_or_hold_control_characters(
+    void **state)
+{
+    static const char *const bad[] = {"caf\xE9", "caf\xE8", "pos\r", "\r", "n\x1B[0meg",
+                                      "p\x7F", "pos\xC2\x85", "\xED\xA0\x80", "\xC3"};
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&err, 0, sizeof err);
+        if (sentiment_trainer_add(t, bad[i], strlen(bad[i]), "x", 1, &err) !=
+            SENTIMENT_ERR_INVALID)
+            fail_msg("label %zu was accepted", i);
+        assert_true(strstr(err.message, "UTF-8") || strstr(err.message, "control"));
+        assert_int_equal(sentiment_trainer_add_validation(t, bad[i], strlen(bad[i]), "x", 1,
+                                                          &err), SENTIMENT_ERR_INVALID);
+    }
+    assert_int_equal(sentiment_trainer_example_count(t), 0);
+    add(t, "caf\xC3\xA9", "x");
+    add(t, "\xE2\x98\x85\xE2\x98\x85\xE2\x98\x85", "three stars");
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+    sentiment_trainer_free(t);
+}
+
+/* Training and validation files alike name the file and line of a label
+ * that is not UTF-8; with bad-lines skip, the line is skipped. */
+static void test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf8(
+    void **state)
+{
+    static const char corpus[] = "pos\tgood\ncaf\xE9\tbad\npos\tlater\n";
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    tu_write_file(path, corpus, sizeof corpus - 1);
+    snprintf(want, sizeof want, "%s:2: ", path);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
+    if (strncmp(err.message, want, strlen(want)) != 0 || !strstr(err.message, "UTF-8"))
+        fail_msg("message \"%s\" does not start with \"%s\" and say \"UTF-8\"",
+                 err.message, want);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_add_validation_file(t, path, &err),
+                     SENTIMENT_ERR_FORMAT);
+    assert_memory_equal(err.message, want, strlen(want));
+    set(t, "bad-lines", "skip");
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_example_count(t), 4);
+    assert_int_equal(sentiment_trainer_skipped_lines(t), 1);
+    unlink(path);
+    sentiment_trainer_free(t);
+}
+
+/* A corpus saved on Windows trains with the same labels: the reader takes
+ * the CR of each CRLF line end off before the label is checked. */
+static void test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr(void **state)
+{
+    static const char corpus[] =
+        "pos\tgood fun\r\nneg\tbad dull\r\n__label__pos great\r\n__label__neg\r\n";
+    const char *const options[] = {"buckets", "256", "epochs", "1", "validation", "0",
+                                   NULL};
+    sentiment_model *m;
+    char path[4096];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    tu_write_file(path, corpus, sizeof corpus - 1);
+    m = tu_train_file(path, options);
+    assert_int_equal(sentiment_model_label_count(m), 2);
+    assert_string_equal(sentiment_model_label(m, 0), "neg");
+    assert_string_equal(sentiment_model_label(m, 1), "pos");
+    sentiment_model_free(m);
+    unlink(path);
+}
+
 /* The share of the corpus texts that M labels as the corpus does. */
 static double accuracy_on(const sentiment_model *m, const tu_corpus *c)
 {
@@ -1041,6 +1122,9 @@ int main(void)
         cmocka_unit_test(test_trainer_checks_the_range_of_every_option),
         cmocka_unit_test(test_trainer_needs_two_examples_and_two_labels),
         cmocka_unit_test(test_trainer_add_rejects_bad_labels),
+        cmocka_unit_test(test_trainer_add_rejects_labels_that_are_not_utf8_or_hold_control_characters),
+        cmocka_unit_test(test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf8),
+        cmocka_unit_test(test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr),
         cmocka_unit_test(test_trainer_fits_the_tiny_corpus),
         cmocka_unit_test(test_trainer_fits_the_tiny_corpus_with_default_batches),
         cmocka_unit_test(test_trainer_gives_identical_files_for_the_same_seed),
