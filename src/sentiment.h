@@ -323,7 +323,8 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   lr-schedule    "constant" (default) or "linear" decay to 0 at the last
  *                  epoch planned
  *   init-scale     deviation of the first layer's initial weights (0.01)
- *   validation     fraction of the examples held out (default 0.05)
+ *   validation     fraction of the examples held out (default 0.05), of
+ *                  each label alike, never all of a label's examples
  *   patience       epochs without a lower validation loss before
  *                  training stops early, 0 for never (default 2)
  *   dropout        share of the hidden units dropped at random in each
@@ -365,7 +366,9 @@ SENTIMENT_API int sentiment_trainer_add_file(sentiment_trainer *t,
 /* Adds an example, or every example of a corpus file, to the validation
  * set: examples never trained on, used to pick the best epoch and to stop
  * early.  When any is given, no share of the training examples is held
- * out (the "validation" option is ignored). */
+ * out (the "validation" option is ignored).  Every label of the validation
+ * examples must have a training example too, or training fails with
+ * SENTIMENT_ERR_DATA. */
 SENTIMENT_API int sentiment_trainer_add_validation(sentiment_trainer *t,
                                                    const char *label,
                                                    size_t label_len,

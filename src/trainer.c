@@ -834,6 +834,129 @@ static double validate(run *r, size_t from, size_t to, unsigned long long *confu
     return to > from ? (double)right / (double)(to - from) : -1;
 }
 
+/* Given validation examples may name a label that no training example
+ * has: the network would have an output it is never shown an example of,
+ * and those validation examples could only be wrong.  A typo ("Neg" for
+ * "neg") is the usual cause, so training refuses, naming the first such
+ * label in sorted order. */
+static int check_every_label_is_trained(const sentiment_trainer *t, char *const *sorted,
+                                        const uint32_t *remap, sentiment_error *err)
+{
+    size_t *trained = sn_calloc(t->name_count, sizeof *trained);
+    size_t missing = 0, first = 0;
+
+    if (trained == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+    for (size_t i = 0; i < t->count; i++)
+        if (!t->held_out[i])
+            trained[remap[t->label[i]]]++;
+    for (size_t k = t->name_count; k-- > 0;) {
+        if (trained[k] == 0) {
+            missing++;
+            first = k;
+        }
+    }
+    sn_free(trained);
+    if (missing == 0)
+        return SENTIMENT_OK;
+    if (missing == 1)
+        return sn_fail(err, SENTIMENT_ERR_DATA,
+                       "label '%s' has validation examples but no training example",
+                       sorted[first]);
+    return sn_fail(err, SENTIMENT_ERR_DATA,
+                   "label '%s' and %zu more have validation examples but no training "
+                   "example", sorted[first], missing - 1);
+}
+
+typedef struct share_rest {
+    double frac;
+    size_t label;
+} share_rest;
+
+/* Larger remainders first; the lower label on a draw, for determinism. */
+static int cmp_remainders(const void *a, const void *b)
+{
+    const share_rest *x = a, *y = b;
+
+    if (x->frac != y->frac)
+        return x->frac > y->frac ? -1 : 1;
+    return x->label < y->label ? -1 : x->label > y->label;
+}
+
+/* How many examples of each label to hold out: label k with n[k] examples
+ * gives floor(share * n[k]), never all of them (a label seen once stays in
+ * training), and the examples still short of floor(share * count) overall
+ * go one each to the labels with the largest remainders, as seats go in a
+ * largest-remainder vote.  QUOTA gets L counts; returns the sum, or
+ * (size_t)-1 when out of memory. */
+static size_t validation_quotas(const size_t *n, size_t L, size_t count, double share,
+                                size_t *quota)
+{
+    size_t total = (size_t)(share * (double)count), given = 0, r = 0;
+    share_rest *rest = sn_malloc_array(L, sizeof *rest);
+
+    if (rest == NULL)
+        return (size_t)-1;
+    for (size_t k = 0; k < L; k++) {
+        double want = share * (double)n[k];
+        quota[k] = (size_t)want;
+        if (quota[k] >= n[k])
+            quota[k] = n[k] ? n[k] - 1 : 0;
+        given += quota[k];
+        if (quota[k] + 1 < n[k]) {
+            rest[r].frac = want - (double)quota[k];
+            rest[r++].label = k;
+        }
+    }
+    qsort(rest, r, sizeof *rest, cmp_remainders);
+    for (size_t i = 0; i < r && given < total; i++, given++)
+        quota[rest[i].label]++;
+    sn_free(rest);
+    return given;
+}
+
+/* Holds out the validation share label by label (see validation_quotas):
+ * of each label, the examples held out are its first ones in r->order,
+ * which is shuffled, so the seed decides which.  r->order is rearranged to
+ * hold the training examples first, in their order, then the validation
+ * ones; *N_VALID gets how many those are. */
+static int hold_out_share(run *r, size_t count, size_t L, double share, size_t *n_valid,
+                          sentiment_error *err)
+{
+    size_t *n = sn_calloc(L, sizeof *n), *quota = sn_calloc(L, sizeof *quota);
+    size_t *held = NULL, total = 0, a = 0, v = 0;
+    int rc = SENTIMENT_OK;
+
+    if (n != NULL && quota != NULL) {
+        for (size_t i = 0; i < count; i++)
+            n[r->labels[i]]++;
+        total = validation_quotas(n, L, count, share, quota);
+        if (total != (size_t)-1)
+            held = sn_malloc_array(total ? total : 1, sizeof *held);
+    }
+    if (held == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for the validation share");
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t e = r->order[i];
+        if (quota[r->labels[e]] > 0) {
+            quota[r->labels[e]]--;
+            held[v++] = e;
+        } else {
+            r->order[a++] = e;
+        }
+    }
+    if (v > 0)
+        memcpy(r->order + a, held, v * sizeof *held);
+    *n_valid = v;
+out:
+    sn_free(n);
+    sn_free(quota);
+    sn_free(held);
+    return rc;
+}
+
 int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                             sentiment_error *err)
 {
@@ -886,15 +1009,16 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         remap[order[k].index] = (uint32_t)k;
     }
 
-    if (t->held_out_count > 0) {
-        n_valid = t->held_out_count;
-        if (n_valid >= t->count)
-            return sn_fail(err, SENTIMENT_ERR_DATA, "no training examples, only validation ones");
-    } else {
-        n_valid = (size_t)(t->validation * (double)t->count);
-        if (n_valid >= t->count)
-            n_valid = t->count - 1;
+    /* Given validation examples are all held out; otherwise the share is
+     * drawn once the examples are shuffled (hold_out_share). */
+    n_valid = t->held_out_count;
+    if (n_valid >= t->count) {
+        rc = sn_fail(err, SENTIMENT_ERR_DATA, "no training examples, only validation ones");
+        goto out;
     }
+    if (n_valid > 0 &&
+        (rc = check_every_label_is_trained(t, sorted, remap, err)) != SENTIMENT_OK)
+        goto out;
     n_train = t->count - n_valid;
     cap = 2 * (size_t)t->batch_size;
     if (cap < 256)
@@ -946,8 +1070,15 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     if (rc != SENTIMENT_OK)
         goto out;
 
-    /* Without given validation examples, a random share is held out. */
+    /* Without given validation examples, a random share of each label is
+     * held out. */
     shuffle(r.order, t->held_out_count > 0 ? n_train : t->count, &rng);
+    if (t->held_out_count == 0) {
+        rc = hold_out_share(&r, t->count, t->name_count, t->validation, &n_valid, err);
+        if (rc != SENTIMENT_OK)
+            goto out;
+        n_train = t->count - n_valid;
+    }
     if (t->nb_scaling) {
         r.scale = nb_scale(&r.data, r.order, n_train, r.labels, t->name_count,
                            (size_t)1 << t->vectorizer.bucket_bits);

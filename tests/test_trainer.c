@@ -710,6 +710,153 @@ static void test_trainer_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 20);
 }
 
+/* ---- the validation share ------------------------------------------------ */
+
+/* The support of LABEL in the validation report of T: how many of the
+ * examples held out have that label (the last figure of its line). */
+static unsigned long long held_out_with(const sentiment_trainer *t, const char *label)
+{
+    sentiment_error err;
+    char *report = NULL;
+    unsigned long long n = 0;
+
+    if (sentiment_trainer_report(t, &report, &err) != SENTIMENT_OK)
+        fail_msg("report: %s", err.message);
+    for (const char *line = report; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > strlen(label) && strncmp(line, label, strlen(label)) == 0 &&
+            line[strlen(label)] == ' ' && !strstr(line, "examples")) {
+            const char *last = line + len;
+            while (last > line && last[-1] != ' ')
+                last--;
+            n = strtoull(last, NULL, 10);
+            break;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(report);
+    return n;
+}
+
+/* A trainer with N_POS "pos" and N_NEG "neg" examples, each text its own. */
+static sentiment_trainer *trainer_with(unsigned n_pos, unsigned n_neg, const char *seed)
+{
+    sentiment_trainer *t = new_trainer();
+    char text[64];
+
+    set(t, "buckets", "256");
+    set(t, "hidden", "4");
+    set(t, "epochs", "1");
+    set(t, "seed", seed);
+    for (unsigned i = 0; i < n_pos; i++) {
+        snprintf(text, sizeof text, "good fine %u", i);
+        add(t, "pos", text);
+    }
+    for (unsigned i = 0; i < n_neg; i++) {
+        snprintf(text, sizeof text, "bad awful %u", i);
+        add(t, "neg", text);
+    }
+    return t;
+}
+
+/* Drawn from all examples at once, the only "neg" of 61 was held out about
+ * as often as the share said (with 0.25, by seed 5), and the model then
+ * never saw one. */
+static void test_trainer_never_holds_out_the_only_example_of_a_label(void **state)
+{
+    static const struct { const char *share; unsigned pos; } cases[] = {
+        {"0.05", 3}, {"0.25", 15}, {"0.5", 30}, {"0.9", 54}};
+
+    (void)state;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        for (unsigned seed = 1; seed <= 8; seed++) {
+            char s[8];
+            sentiment_trainer *t;
+            sentiment_model *m = NULL;
+            sentiment_error err;
+
+            snprintf(s, sizeof s, "%u", seed);
+            t = trainer_with(60, 1, s);
+            set(t, "validation", cases[k].share);
+            if (sentiment_trainer_train(t, &m, &err) != SENTIMENT_OK)
+                fail_msg("share %s, seed %u: %s", cases[k].share, seed, err.message);
+            if (held_out_with(t, "neg") != 0)
+                fail_msg("share %s, seed %u: the only neg example was held out",
+                         cases[k].share, seed);
+            assert_int_equal(held_out_with(t, "pos"), cases[k].pos);
+            sentiment_model_free(m);
+            sentiment_trainer_free(t);
+        }
+    }
+}
+
+/* Each label gives its share: 25 % of 40 "pos" and 20 "neg" is 10 and 5,
+ * whatever the seed; which ones depends on the seed, reproducibly. */
+static void test_trainer_holds_out_the_validation_share_of_each_label(void **state)
+{
+    size_t size[3] = {0, 0, 0};
+    unsigned char *bytes[3] = {NULL, NULL, NULL};
+
+    (void)state;
+    for (unsigned seed = 1; seed <= 8; seed++) {
+        char s[8];
+        sentiment_trainer *t;
+        sentiment_model *m = NULL;
+        sentiment_error err;
+
+        snprintf(s, sizeof s, "%u", seed);
+        t = trainer_with(40, 20, s);
+        set(t, "validation", "0.25");
+        assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+        if (held_out_with(t, "pos") != 10 || held_out_with(t, "neg") != 5)
+            fail_msg("seed %u: %llu pos and %llu neg held out, not 10 and 5", seed,
+                     held_out_with(t, "pos"), held_out_with(t, "neg"));
+        if (seed <= 2)
+            bytes[seed] = tu_model_bytes(m, &size[seed]);
+        if (seed == 1) {
+            sentiment_model_free(m);
+            assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+            bytes[0] = tu_model_bytes(m, &size[0]);
+        }
+        sentiment_model_free(m);
+        sentiment_trainer_free(t);
+    }
+    assert_non_null(bytes[0]);
+    assert_true(size[0] == size[1] && memcmp(bytes[0], bytes[1], size[0]) == 0);
+    assert_false(size[1] == size[2] && memcmp(bytes[1], bytes[2], size[1]) == 0);
+    for (int i = 0; i < 3; i++)
+        free(bytes[i]);
+}
+
+/* Validation examples given explicitly may name a label that no training
+ * example has: the model could never learn it, so training refuses. */
+static void test_trainer_refuses_a_label_with_validation_examples_only(void **state)
+{
+    sentiment_trainer *t = trainer_with(10, 10, "1");
+    sentiment_model *m = NULL;
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_add_validation(t, "pos", 3, "good", 4, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "Neg", 3, "bad", 3, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "Neg", 3, "dull", 4, &err),
+                     SENTIMENT_OK);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_ERR_DATA);
+    assert_null(m);
+    if (!strstr(err.message, "'Neg'") || !strstr(err.message, "no training example"))
+        fail_msg("message \"%s\" does not name 'Neg' and say \"no training example\"",
+                 err.message);
+    /* One training example is enough. */
+    add(t, "Neg", "so bad");
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    sentiment_model_free(m);
+    sentiment_trainer_free(t);
+}
+
 /* ---- malformed corpus lines ("bad-lines") -------------------------------- */
 
 /* A corpus file: the tiny corpus with two malformed lines (3 and the
@@ -1140,6 +1287,9 @@ int main(void)
         cmocka_unit_test(test_trainer_stops_early_and_keeps_the_best_epochs_weights),
         cmocka_unit_test(test_trainer_keeps_the_epoch_with_the_lowest_validation_loss),
         cmocka_unit_test(test_trainer_report_needs_validation_examples),
+        cmocka_unit_test(test_trainer_never_holds_out_the_only_example_of_a_label),
+        cmocka_unit_test(test_trainer_holds_out_the_validation_share_of_each_label),
+        cmocka_unit_test(test_trainer_refuses_a_label_with_validation_examples_only),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
         cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),
         cmocka_unit_test(test_trainer_stops_at_the_first_bad_line_by_default),
