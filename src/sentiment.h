@@ -308,7 +308,9 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   weighting      "binary" (default) or "logtf" feature values
  *   normalize      1 to scale feature vectors to unit length (default 1)
  *   lexicons       a folder with negation.txt, contrast.txt, intensifiers.txt
- *                  and emoticons.txt to use instead of the built-in lists
+ *                  and emoticons.txt to use instead of the built-in lists;
+ *                  SENTIMENT_ERR_IO, naming the files missing, unless all
+ *                  four are there (an empty file makes an empty list)
  *   html, placeholders, elongation, negation, emoticons, clitics
  *                  1 to apply that tokenizer rule, 0 not to (default 1 each)
  *   hidden         hidden layer width (default 16)

@@ -857,6 +857,66 @@ static void test_trainer_refuses_a_label_with_validation_examples_only(void **st
     sentiment_trainer_free(t);
 }
 
+/* ---- word lists ("lexicons") ---------------------------------------------- */
+
+/* Expects the lexicons folder DIR to be refused with ERR_IO, the message
+ * naming DIR and every file of MISSING and no other list file. */
+static void expect_lexicons_refused(const char *dir, const char *const *missing)
+{
+    static const char *const files[] = {"negation.txt", "contrast.txt",
+                                        "intensifiers.txt", "emoticons.txt"};
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_set(t, "lexicons", dir, &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, dir));
+    for (size_t i = 0; i < 4; i++) {
+        int named = strstr(err.message, files[i]) != NULL, expected = 0;
+        for (size_t k = 0; missing[k] != NULL; k++)
+            expected |= strcmp(missing[k], files[i]) == 0;
+        if (named != expected)
+            fail_msg("message \"%s\" %s %s", err.message,
+                     named ? "names" : "does not name", files[i]);
+    }
+    sentiment_trainer_free(t);
+}
+
+/* A folder of word lists without the lists (a mistyped path, the folder
+ * above the right one) trained with empty lists in silence. */
+static void test_trainer_refuses_a_lexicons_folder_without_the_lists(void **state)
+{
+    static const char *const all[] = {"negation.txt", "contrast.txt", "intensifiers.txt",
+                                      "emoticons.txt", NULL};
+    static const char *const three[] = {"contrast.txt", "intensifiers.txt",
+                                        "emoticons.txt", NULL};
+    sentiment_trainer *t;
+    sentiment_error err;
+    char dir[4096], path[4200];
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    expect_lexicons_refused(dir, all);
+    /* One list is not enough either: a file misnamed would be an empty
+     * list, silently.  An empty file says so on purpose. */
+    snprintf(path, sizeof path, "%s/negation.txt", dir);
+    tu_write_file(path, "nope\n", 5);
+    expect_lexicons_refused(dir, three);
+    for (size_t k = 0; three[k] != NULL; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, three[k]);
+        tu_write_file(path, "", 0);
+    }
+    t = new_trainer();
+    if (sentiment_trainer_set(t, "lexicons", dir, &err) != SENTIMENT_OK)
+        fail_msg("four lists, three of them empty: %s", err.message);
+    sentiment_trainer_free(t);
+    for (size_t k = 0; all[k] != NULL; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, all[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 /* ---- malformed corpus lines ("bad-lines") -------------------------------- */
 
 /* A corpus file: the tiny corpus with two malformed lines (3 and the
@@ -1290,6 +1350,7 @@ int main(void)
         cmocka_unit_test(test_trainer_never_holds_out_the_only_example_of_a_label),
         cmocka_unit_test(test_trainer_holds_out_the_validation_share_of_each_label),
         cmocka_unit_test(test_trainer_refuses_a_label_with_validation_examples_only),
+        cmocka_unit_test(test_trainer_refuses_a_lexicons_folder_without_the_lists),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
         cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),
         cmocka_unit_test(test_trainer_stops_at_the_first_bad_line_by_default),
