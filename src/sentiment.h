@@ -384,6 +384,22 @@ SENTIMENT_API int sentiment_trainer_add_validation_file(sentiment_trainer *t,
 /* The number of examples added so far (training and validation). */
 SENTIMENT_API size_t sentiment_trainer_example_count(const sentiment_trainer *t);
 
+/*
+ * The labels of the examples added so far, training and validation ones,
+ * numbered 0 .. count-1 in the order they first occurred (a model sorts
+ * them; see sentiment_trainer_train()): how many there are, the name of
+ * label INDEX (NULL past the last; the string belongs to the trainer and
+ * lives as long as it), and how many examples have it (0 past the last).
+ * With sentiment_trainer_skipped_lines(), what a program needs to tell a
+ * corpus that was not read as meant: hundreds of labels, most of them seen
+ * once, are seldom what anyone wanted to train (since 0.2.0).
+ */
+SENTIMENT_API size_t sentiment_trainer_label_count(const sentiment_trainer *t);
+SENTIMENT_API const char *sentiment_trainer_label(const sentiment_trainer *t,
+                                                  size_t index);
+SENTIMENT_API size_t sentiment_trainer_label_examples(const sentiment_trainer *t,
+                                                      size_t index);
+
 typedef enum sentiment_stage {
     SENTIMENT_STAGE_FEATURES = 0, /* turning texts into features */
     SENTIMENT_STAGE_EPOCH = 1,    /* an epoch has ended */

@@ -52,6 +52,7 @@ struct sentiment_trainer {
 
     /* label names, and a hash table from name to index */
     char **names;
+    size_t *label_examples; /* per label: examples with it, of both kinds */
     size_t name_count, names_cap;
     uint32_t *table;        /* index + 1, or 0 for empty */
     size_t table_size;
@@ -106,6 +107,7 @@ void sentiment_trainer_free(sentiment_trainer *t)
     for (size_t i = 0; i < t->name_count; i++)
         sn_free(t->names[i]);
     sn_free(t->names);
+    sn_free(t->label_examples);
     sn_free(t->table);
     sn_free(t->text);
     sn_free(t->offset);
@@ -395,6 +397,12 @@ static long intern_label(sentiment_trainer *t, const char *label, size_t len)
         if (names == NULL)
             return -SENTIMENT_ERR_NOMEM;
         t->names = names;
+        /* names_cap grows once both arrays have: a failure here leaves
+         * names larger than its capacity says, which is harmless. */
+        size_t *counts = sn_realloc_array(t->label_examples, cap, sizeof *counts);
+        if (counts == NULL)
+            return -SENTIMENT_ERR_NOMEM;
+        t->label_examples = counts;
         t->names_cap = cap;
     }
     copy = sn_malloc(len + 1);
@@ -403,6 +411,7 @@ static long intern_label(sentiment_trainer *t, const char *label, size_t len)
     memcpy(copy, label, len);
     copy[len] = '\0';
     t->names[t->name_count] = copy;
+    t->label_examples[t->name_count] = 0;
     t->table[h] = (uint32_t)++t->name_count;
     return (long)t->name_count - 1;
 }
@@ -455,6 +464,7 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
         memcpy(t->text + t->text_len, text, text_len);
     t->text_len += text_len;
     t->label[t->count] = (uint32_t)index;
+    t->label_examples[index]++;
     t->held_out[t->count] = 0;
     t->offset[++t->count] = t->text_len;
     return SENTIMENT_OK;
@@ -535,6 +545,21 @@ int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
                                sentiment_error *err)
 {
     return add_file(t, path, 0, err);
+}
+
+size_t sentiment_trainer_label_count(const sentiment_trainer *t)
+{
+    return t ? t->name_count : 0;
+}
+
+const char *sentiment_trainer_label(const sentiment_trainer *t, size_t index)
+{
+    return t != NULL && index < t->name_count ? t->names[index] : NULL;
+}
+
+size_t sentiment_trainer_label_examples(const sentiment_trainer *t, size_t index)
+{
+    return t != NULL && index < t->name_count ? t->label_examples[index] : 0;
 }
 
 size_t sentiment_trainer_skipped_lines(const sentiment_trainer *t)

@@ -262,6 +262,49 @@ static void test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr(void **sta
     unlink(path);
 }
 
+/* What a program needs to tell junk labels from real ones. */
+static void test_trainer_counts_the_examples_of_each_label(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_label_count(t), 0);
+    assert_null(sentiment_trainer_label(t, 0));
+    add(t, "pos", "good");
+    add(t, "neg", "bad");
+    add(t, "pos", "fine");
+    assert_int_equal(sentiment_trainer_add_validation(t, "neu", 3, "so so", 5, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "pos", 3, "great", 5, &err),
+                     SENTIMENT_OK);
+    /* Refused examples count for nothing. */
+    assert_int_equal(sentiment_trainer_add(t, "p\r", 2, "x", 1, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_label_count(t), 3);
+    /* In the order they first occurred, validation examples included. */
+    assert_string_equal(sentiment_trainer_label(t, 0), "pos");
+    assert_string_equal(sentiment_trainer_label(t, 1), "neg");
+    assert_string_equal(sentiment_trainer_label(t, 2), "neu");
+    assert_null(sentiment_trainer_label(t, 3));
+    assert_int_equal(sentiment_trainer_label_examples(t, 0), 3);
+    assert_int_equal(sentiment_trainer_label_examples(t, 1), 1);
+    assert_int_equal(sentiment_trainer_label_examples(t, 2), 1);
+    assert_int_equal(sentiment_trainer_label_examples(t, 3), 0);
+    assert_int_equal(sentiment_trainer_label_count(NULL), 0);
+    assert_null(sentiment_trainer_label(NULL, 0));
+    assert_int_equal(sentiment_trainer_label_examples(NULL, 0), 0);
+    /* Enough labels to grow the arrays, each counted. */
+    for (unsigned i = 0; i < 100; i++) {
+        char label[16];
+        snprintf(label, sizeof label, "l%u", i % 50);
+        add(t, label, "text");
+    }
+    assert_int_equal(sentiment_trainer_label_count(t), 53);
+    assert_string_equal(sentiment_trainer_label(t, 52), "l49");
+    assert_int_equal(sentiment_trainer_label_examples(t, 52), 2);
+    sentiment_trainer_free(t);
+}
+
 /* The share of the corpus texts that M labels as the corpus does. */
 static double accuracy_on(const sentiment_model *m, const tu_corpus *c)
 {
@@ -1332,6 +1375,7 @@ int main(void)
         cmocka_unit_test(test_trainer_add_rejects_labels_that_are_not_utf8_or_hold_control_characters),
         cmocka_unit_test(test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf8),
         cmocka_unit_test(test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr),
+        cmocka_unit_test(test_trainer_counts_the_examples_of_each_label),
         cmocka_unit_test(test_trainer_fits_the_tiny_corpus),
         cmocka_unit_test(test_trainer_fits_the_tiny_corpus_with_default_batches),
         cmocka_unit_test(test_trainer_gives_identical_files_for_the_same_seed),
