@@ -87,6 +87,10 @@ int sn_eval_format_probs(const char *const *labels, size_t L,
                          const unsigned long long *confusion, double log_loss,
                          double calibration_error, char **out, sentiment_error *err);
 
+/* SENTIMENT_OK when the LEN bytes of LABEL are UTF-8 without control
+ * characters, otherwise CODE with what is wrong (reader.c). */
+int sn_check_label(const char *label, size_t len, int code, sentiment_error *err);
+
 /* Monotonic seconds, for progress reports. */
 double sn_now(void);
 

@@ -195,31 +195,60 @@ int sn_lexicon_load_default(sn_lexicon *lex, sentiment_error *err)
     return SENTIMENT_OK;
 }
 
-int sn_lexicon_load_dir(sn_lexicon *lex, const char *dir, sentiment_error *err)
+/* A mistyped folder, or one level off, must not train a model without
+ * lists in silence; nor may a misnamed file leave its list empty.  So every
+ * list needs its file, and an empty file is how a list is left empty on
+ * purpose.  The message names every file missing at once. */
+static int check_lexicon_files(const char *dir, sentiment_error *err)
 {
+    char missing[256] = "";
+    size_t n = 0;
     struct stat st;
 
-    /* A mistyped folder must not train a model without lists in silence. */
     if (stat(dir, &st) < 0)
         return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", dir, strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return sn_fail(err, SENTIMENT_ERR_IO, "%s: not a folder", dir);
     for (int k = 0; k < SN_LEX_CLASSES; k++) {
         char path[4096];
-        FILE *f;
-        char *data = NULL;
-        size_t len = 0, cap = 0;
-        int rc;
 
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, sn_lexicon_files[k]) >=
             sizeof path)
             return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: path too long", dir);
-        f = fopen(path, "rb");
-        if (f == NULL) {
-            if (errno == ENOENT)
-                continue;
-            return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
+        if (stat(path, &st) < 0 && errno == ENOENT) {
+            size_t len = strlen(missing);
+            snprintf(missing + len, sizeof missing - len, "%s%s", len ? ", " : "",
+                     sn_lexicon_files[k]);
+            n++;
         }
+    }
+    if (n == SN_LEX_CLASSES)
+        return sn_fail(err, SENTIMENT_ERR_IO,
+                       "%s: holds no word list (%s); an empty file makes an empty list",
+                       dir, missing);
+    if (n > 0)
+        return sn_fail(err, SENTIMENT_ERR_IO,
+                       "%s: no %s; every word list needs its file, an empty file makes "
+                       "an empty list", dir, missing);
+    return SENTIMENT_OK;
+}
+
+int sn_lexicon_load_dir(sn_lexicon *lex, const char *dir, sentiment_error *err)
+{
+    int rc = check_lexicon_files(dir, err);
+
+    if (rc != SENTIMENT_OK)
+        return rc;
+    for (int k = 0; k < SN_LEX_CLASSES; k++) {
+        char path[4096];
+        FILE *f;
+        char *data = NULL;
+        size_t len = 0, cap = 0;
+
+        snprintf(path, sizeof path, "%s/%s", dir, sn_lexicon_files[k]);
+        f = fopen(path, "rb");
+        if (f == NULL)
+            return sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
         for (;;) {
             if (len == cap) {
                 cap = cap ? 2 * cap : 4096;

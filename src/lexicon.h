@@ -60,8 +60,8 @@ int sn_lexicon_parse(sn_lexicon *lex, uint32_t cls, const char *text, size_t len
 int sn_lexicon_load_default(sn_lexicon *lex, sentiment_error *err);
 
 /* Reads DIR/negation.txt, contrast.txt, intensifiers.txt, emoticons.txt;
- * a file that does not exist leaves its list empty, a folder that does not
- * exist is an error. */
+ * all four must exist (SENTIMENT_ERR_IO naming those missing), an empty
+ * file being an empty list. */
 int sn_lexicon_load_dir(sn_lexicon *lex, const char *dir, sentiment_error *err);
 
 /* The classes of the LEN bytes at S, 0 when it is in no list. */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "internal.h"
@@ -335,6 +336,31 @@ int sentiment_reader_next(sentiment_reader *r, const char **line, size_t *len,
     }
 }
 
+/* Labels come back as model strings and JSON keys that other programs
+ * read: they must be UTF-8 text (two Latin-1 labels would print as one
+ * key), and a control character (a CR, an escape sequence) would make a
+ * label that looks like another one. */
+int sn_check_label(const char *label, size_t len, int code, sentiment_error *err)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        utf8proc_int32_t cp = (unsigned char)label[i];
+        utf8proc_ssize_t n = 1;
+
+        if (cp >= 0x80)
+            n = utf8proc_iterate((const utf8proc_uint8_t *)label + i,
+                                 (utf8proc_ssize_t)(len - i), &cp);
+        if (n < 0)
+            return sn_fail(err, code, "label is not valid UTF-8 (byte 0x%02X at offset %zu)",
+                           (unsigned char)label[i], i);
+        if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC)
+            return sn_fail(err, code, "control character U+%04X in the label", (unsigned)cp);
+        i += (size_t)n;
+    }
+    return SENTIMENT_OK;
+}
+
 int sentiment_parse_example(const char *line, size_t len, sentiment_example *ex,
                             sentiment_error *err)
 {
@@ -368,5 +394,5 @@ int sentiment_parse_example(const char *line, size_t len, sentiment_example *ex,
         return sn_fail(err, SENTIMENT_ERR_FORMAT, "label longer than 1024 bytes");
     if (memchr(ex->label, '\0', ex->label_len) != NULL)
         return sn_fail(err, SENTIMENT_ERR_FORMAT, "NUL byte in the label");
-    return SENTIMENT_OK;
+    return sn_check_label(ex->label, ex->label_len, SENTIMENT_ERR_FORMAT, err);
 }

@@ -147,7 +147,8 @@ typedef struct sentiment_example {
 /*
  * Splits a corpus line into label and text.  Two formats are accepted:
  * "LABEL<TAB>TEXT" and fastText's "__label__LABEL TEXT".  Returns
- * SENTIMENT_ERR_FORMAT when the line has no label.
+ * SENTIMENT_ERR_FORMAT when the line has no label, or a label that is not
+ * UTF-8 or holds a control character (U+0000-U+001F, U+007F-U+009F).
  */
 SENTIMENT_API int sentiment_parse_example(const char *line, size_t len,
                                           sentiment_example *ex,
@@ -326,7 +327,9 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   weighting      "binary" (default) or "logtf" feature values
  *   normalize      1 to scale feature vectors to unit length (default 1)
  *   lexicons       a folder with negation.txt, contrast.txt, intensifiers.txt
- *                  and emoticons.txt to use instead of the built-in lists
+ *                  and emoticons.txt to use instead of the built-in lists;
+ *                  SENTIMENT_ERR_IO, naming the files missing, unless all
+ *                  four are there (an empty file makes an empty list)
  *   html, placeholders, elongation, negation, emoticons, clitics
  *                  1 to apply that tokenizer rule, 0 not to (default 1 each)
  *   hidden         hidden layer width (default 16)
@@ -341,7 +344,8 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
  *   lr-schedule    "constant" (default) or "linear" decay to 0 at the last
  *                  epoch planned
  *   init-scale     deviation of the first layer's initial weights (0.01)
- *   validation     fraction of the examples held out (default 0.05)
+ *   validation     fraction of the examples held out (default 0.05), of
+ *                  each label alike, never all of a label's examples
  *   patience       epochs without a lower validation loss before
  *                  training stops early, 0 for never (default 2)
  *   dropout        share of the hidden units dropped at random in each
@@ -366,7 +370,9 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
 SENTIMENT_API int sentiment_trainer_set(sentiment_trainer *t, const char *name,
                                         const char *value, sentiment_error *err);
 
-/* Adds one example.  The label and text are copied. */
+/* Adds one example.  The label and text are copied.  A label is 1 to 1024
+ * bytes of UTF-8 without control characters (SENTIMENT_ERR_INVALID
+ * otherwise). */
 SENTIMENT_API int sentiment_trainer_add(sentiment_trainer *t, const char *label,
                                         size_t label_len, const char *text,
                                         size_t text_len, sentiment_error *err);
@@ -381,7 +387,9 @@ SENTIMENT_API int sentiment_trainer_add_file(sentiment_trainer *t,
 /* Adds an example, or every example of a corpus file, to the validation
  * set: examples never trained on, used to pick the best epoch and to stop
  * early.  When any is given, no share of the training examples is held
- * out (the "validation" option is ignored). */
+ * out (the "validation" option is ignored).  Every label of the validation
+ * examples must have a training example too, or training fails with
+ * SENTIMENT_ERR_DATA. */
 SENTIMENT_API int sentiment_trainer_add_validation(sentiment_trainer *t,
                                                    const char *label,
                                                    size_t label_len,
@@ -394,6 +402,22 @@ SENTIMENT_API int sentiment_trainer_add_validation_file(sentiment_trainer *t,
 
 /* The number of examples added so far (training and validation). */
 SENTIMENT_API size_t sentiment_trainer_example_count(const sentiment_trainer *t);
+
+/*
+ * The labels of the examples added so far, training and validation ones,
+ * numbered 0 .. count-1 in the order they first occurred (a model sorts
+ * them; see sentiment_trainer_train()): how many there are, the name of
+ * label INDEX (NULL past the last; the string belongs to the trainer and
+ * lives as long as it), and how many examples have it (0 past the last).
+ * With sentiment_trainer_skipped_lines(), what a program needs to tell a
+ * corpus that was not read as meant: hundreds of labels, most of them seen
+ * once, are seldom what anyone wanted to train (since 0.2.0).
+ */
+SENTIMENT_API size_t sentiment_trainer_label_count(const sentiment_trainer *t);
+SENTIMENT_API const char *sentiment_trainer_label(const sentiment_trainer *t,
+                                                  size_t index);
+SENTIMENT_API size_t sentiment_trainer_label_examples(const sentiment_trainer *t,
+                                                      size_t index);
 
 typedef enum sentiment_stage {
     SENTIMENT_STAGE_FEATURES = 0, /* turning texts into features */

@@ -54,6 +54,7 @@ struct sentiment_trainer {
 
     /* label names, and a hash table from name to index */
     char **names;
+    size_t *label_examples; /* per label: examples with it, of both kinds */
     size_t name_count, names_cap;
     uint32_t *table;        /* index + 1, or 0 for empty */
     size_t table_size;
@@ -108,6 +109,7 @@ void sentiment_trainer_free(sentiment_trainer *t)
     for (size_t i = 0; i < t->name_count; i++)
         sn_free(t->names[i]);
     sn_free(t->names);
+    sn_free(t->label_examples);
     sn_free(t->table);
     sn_free(t->text);
     sn_free(t->offset);
@@ -399,6 +401,12 @@ static long intern_label(sentiment_trainer *t, const char *label, size_t len)
         if (names == NULL)
             return -SENTIMENT_ERR_NOMEM;
         t->names = names;
+        /* names_cap grows once both arrays have: a failure here leaves
+         * names larger than its capacity says, which is harmless. */
+        size_t *counts = sn_realloc_array(t->label_examples, cap, sizeof *counts);
+        if (counts == NULL)
+            return -SENTIMENT_ERR_NOMEM;
+        t->label_examples = counts;
         t->names_cap = cap;
     }
     copy = sn_malloc(len + 1);
@@ -407,6 +415,7 @@ static long intern_label(sentiment_trainer *t, const char *label, size_t len)
     memcpy(copy, label, len);
     copy[len] = '\0';
     t->names[t->name_count] = copy;
+    t->label_examples[t->name_count] = 0;
     t->table[h] = (uint32_t)++t->name_count;
     return (long)t->name_count - 1;
 }
@@ -418,10 +427,11 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
 
     if (t == NULL || label == NULL || (text == NULL && text_len > 0))
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, label or text");
-    if (label_len == 0 || label_len > 1024 || memchr(label, '\0', label_len) ||
-        memchr(label, '\t', label_len) || memchr(label, '\n', label_len))
+    if (label_len == 0 || label_len > 1024 || memchr(label, '\0', label_len))
         return sn_fail(err, SENTIMENT_ERR_INVALID,
-                       "a label must be 1 to 1024 bytes without TAB, newline or NUL");
+                       "a label must be 1 to 1024 bytes without NUL");
+    if (sn_check_label(label, label_len, SENTIMENT_ERR_INVALID, err) != SENTIMENT_OK)
+        return SENTIMENT_ERR_INVALID;
     if (t->count + 1 >= t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
         size_t *offset = sn_realloc_array(t->offset, cap + 1, sizeof *offset);
@@ -458,6 +468,7 @@ int sentiment_trainer_add(sentiment_trainer *t, const char *label, size_t label_
         memcpy(t->text + t->text_len, text, text_len);
     t->text_len += text_len;
     t->label[t->count] = (uint32_t)index;
+    t->label_examples[index]++;
     t->held_out[t->count] = 0;
     t->offset[++t->count] = t->text_len;
     return SENTIMENT_OK;
@@ -538,6 +549,21 @@ int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
                                sentiment_error *err)
 {
     return add_file(t, path, 0, err);
+}
+
+size_t sentiment_trainer_label_count(const sentiment_trainer *t)
+{
+    return t ? t->name_count : 0;
+}
+
+const char *sentiment_trainer_label(const sentiment_trainer *t, size_t index)
+{
+    return t != NULL && index < t->name_count ? t->names[index] : NULL;
+}
+
+size_t sentiment_trainer_label_examples(const sentiment_trainer *t, size_t index)
+{
+    return t != NULL && index < t->name_count ? t->label_examples[index] : 0;
 }
 
 size_t sentiment_trainer_skipped_lines(const sentiment_trainer *t)
@@ -837,6 +863,129 @@ static double validate(run *r, size_t from, size_t to, unsigned long long *confu
     return to > from ? (double)right / (double)(to - from) : -1;
 }
 
+/* Given validation examples may name a label that no training example
+ * has: the network would have an output it is never shown an example of,
+ * and those validation examples could only be wrong.  A typo ("Neg" for
+ * "neg") is the usual cause, so training refuses, naming the first such
+ * label in sorted order. */
+static int check_every_label_is_trained(const sentiment_trainer *t, char *const *sorted,
+                                        const uint32_t *remap, sentiment_error *err)
+{
+    size_t *trained = sn_calloc(t->name_count, sizeof *trained);
+    size_t missing = 0, first = 0;
+
+    if (trained == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+    for (size_t i = 0; i < t->count; i++)
+        if (!t->held_out[i])
+            trained[remap[t->label[i]]]++;
+    for (size_t k = t->name_count; k-- > 0;) {
+        if (trained[k] == 0) {
+            missing++;
+            first = k;
+        }
+    }
+    sn_free(trained);
+    if (missing == 0)
+        return SENTIMENT_OK;
+    if (missing == 1)
+        return sn_fail(err, SENTIMENT_ERR_DATA,
+                       "label '%s' has validation examples but no training example",
+                       sorted[first]);
+    return sn_fail(err, SENTIMENT_ERR_DATA,
+                   "label '%s' and %zu more have validation examples but no training "
+                   "example", sorted[first], missing - 1);
+}
+
+typedef struct share_rest {
+    double frac;
+    size_t label;
+} share_rest;
+
+/* Larger remainders first; the lower label on a draw, for determinism. */
+static int cmp_remainders(const void *a, const void *b)
+{
+    const share_rest *x = a, *y = b;
+
+    if (x->frac != y->frac)
+        return x->frac > y->frac ? -1 : 1;
+    return x->label < y->label ? -1 : x->label > y->label;
+}
+
+/* How many examples of each label to hold out: label k with n[k] examples
+ * gives floor(share * n[k]), never all of them (a label seen once stays in
+ * training), and the examples still short of floor(share * count) overall
+ * go one each to the labels with the largest remainders, as seats go in a
+ * largest-remainder vote.  QUOTA gets L counts; returns the sum, or
+ * (size_t)-1 when out of memory. */
+static size_t validation_quotas(const size_t *n, size_t L, size_t count, double share,
+                                size_t *quota)
+{
+    size_t total = (size_t)(share * (double)count), given = 0, r = 0;
+    share_rest *rest = sn_malloc_array(L, sizeof *rest);
+
+    if (rest == NULL)
+        return (size_t)-1;
+    for (size_t k = 0; k < L; k++) {
+        double want = share * (double)n[k];
+        quota[k] = (size_t)want;
+        if (quota[k] >= n[k])
+            quota[k] = n[k] ? n[k] - 1 : 0;
+        given += quota[k];
+        if (quota[k] + 1 < n[k]) {
+            rest[r].frac = want - (double)quota[k];
+            rest[r++].label = k;
+        }
+    }
+    qsort(rest, r, sizeof *rest, cmp_remainders);
+    for (size_t i = 0; i < r && given < total; i++, given++)
+        quota[rest[i].label]++;
+    sn_free(rest);
+    return given;
+}
+
+/* Holds out the validation share label by label (see validation_quotas):
+ * of each label, the examples held out are its first ones in r->order,
+ * which is shuffled, so the seed decides which.  r->order is rearranged to
+ * hold the training examples first, in their order, then the validation
+ * ones; *N_VALID gets how many those are. */
+static int hold_out_share(run *r, size_t count, size_t L, double share, size_t *n_valid,
+                          sentiment_error *err)
+{
+    size_t *n = sn_calloc(L, sizeof *n), *quota = sn_calloc(L, sizeof *quota);
+    size_t *held = NULL, total = 0, a = 0, v = 0;
+    int rc = SENTIMENT_OK;
+
+    if (n != NULL && quota != NULL) {
+        for (size_t i = 0; i < count; i++)
+            n[r->labels[i]]++;
+        total = validation_quotas(n, L, count, share, quota);
+        if (total != (size_t)-1)
+            held = sn_malloc_array(total ? total : 1, sizeof *held);
+    }
+    if (held == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for the validation share");
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t e = r->order[i];
+        if (quota[r->labels[e]] > 0) {
+            quota[r->labels[e]]--;
+            held[v++] = e;
+        } else {
+            r->order[a++] = e;
+        }
+    }
+    if (v > 0)
+        memcpy(r->order + a, held, v * sizeof *held);
+    *n_valid = v;
+out:
+    sn_free(n);
+    sn_free(quota);
+    sn_free(held);
+    return rc;
+}
+
 int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                             sentiment_error *err)
 {
@@ -889,15 +1038,16 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
         remap[order[k].index] = (uint32_t)k;
     }
 
-    if (t->held_out_count > 0) {
-        n_valid = t->held_out_count;
-        if (n_valid >= t->count)
-            return sn_fail(err, SENTIMENT_ERR_DATA, "no training examples, only validation ones");
-    } else {
-        n_valid = (size_t)(t->validation * (double)t->count);
-        if (n_valid >= t->count)
-            n_valid = t->count - 1;
+    /* Given validation examples are all held out; otherwise the share is
+     * drawn once the examples are shuffled (hold_out_share). */
+    n_valid = t->held_out_count;
+    if (n_valid >= t->count) {
+        rc = sn_fail(err, SENTIMENT_ERR_DATA, "no training examples, only validation ones");
+        goto out;
     }
+    if (n_valid > 0 &&
+        (rc = check_every_label_is_trained(t, sorted, remap, err)) != SENTIMENT_OK)
+        goto out;
     n_train = t->count - n_valid;
     cap = 2 * (size_t)t->batch_size;
     if (cap < 256)
@@ -949,8 +1099,15 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     if (rc != SENTIMENT_OK)
         goto out;
 
-    /* Without given validation examples, a random share is held out. */
+    /* Without given validation examples, a random share of each label is
+     * held out. */
     shuffle(r.order, t->held_out_count > 0 ? n_train : t->count, &rng);
+    if (t->held_out_count == 0) {
+        rc = hold_out_share(&r, t->count, t->name_count, t->validation, &n_valid, err);
+        if (rc != SENTIMENT_OK)
+            goto out;
+        n_train = t->count - n_valid;
+    }
     if (t->nb_scaling) {
         r.scale = nb_scale(&r.data, r.order, n_train, r.labels, t->name_count,
                            (size_t)1 << t->vectorizer.bucket_bits);

@@ -17,7 +17,7 @@ model="$WORK/tiny.model"
 n=0
 start_classifier() {
     n=$((n + 1))
-    mkfifo "$WORK/in$n" "$WORK/out$n" || { echo "skip: mkfifo failed"; exit 77; }
+    mkfifo "$WORK/in$n" "$WORK/out$n" || skip_all "mkfifo failed"
     timeout 120 $RUN "$CLASSIFY" -m "$model" "$@" <"$WORK/in$n" >"$WORK/out$n" \
         2>"$WORK/err$n" &
     pid=$!

@@ -757,8 +757,10 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
     sentiment_model *m, *loaded;
 
     (void)state;
-    /* Lists of its own: an entry in two lists, a list missing. */
+    /* Lists of its own: an entry in two lists, a list left empty. */
     tu_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/contrast.txt", dir);
+    tu_write_file(path, "", 0);
     snprintf(path, sizeof path, "%s/negation.txt", dir);
     tu_write_file(path, "nope\nnot\nhardly\n", strlen("nope\nnot\nhardly\n"));
     snprintf(path, sizeof path, "%s/intensifiers.txt", dir);

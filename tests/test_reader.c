@@ -724,6 +724,36 @@ static void test_parse_example_rejects_bad_labels(void **state)
     assert_int_equal(sentiment_parse_example(NULL, 0, &ex, NULL), SENTIMENT_ERR_INVALID);
 }
 
+static void test_parse_example_rejects_labels_that_are_not_utf8(void **state)
+{
+    (void)state;
+    /* Latin-1 "cafe" with an acute e, in both formats. */
+    expect_rejected(S("caf\xE9\ttext"), "UTF-8");
+    expect_rejected(S("__label__caf\xE9 text"), "UTF-8");
+    /* A cut sequence, an overlong "/", a surrogate, a stray continuation. */
+    expect_rejected(S("caf\xC3\ttext"), "UTF-8");
+    expect_rejected(S("\xC0\xAF\ttext"), "UTF-8");
+    expect_rejected(S("\xED\xA0\x80\ttext"), "UTF-8");
+    expect_rejected(S("\x80pos\ttext"), "UTF-8");
+    /* UTF-8 labels are fine, and the text is not the label's business. */
+    expect_example("caf\xC3\xA9\tt\xE9xt", "caf\xC3\xA9", "t\xE9xt");
+    expect_example("__label__\xF0\x9F\x98\x80 ok", "\xF0\x9F\x98\x80", "ok");
+}
+
+static void test_parse_example_rejects_control_characters_in_labels(void **state)
+{
+    (void)state;
+    /* A CR that a CRLF line end left inside the line, DEL, ESC, and the C1
+     * control NEL written in UTF-8. */
+    expect_rejected(S("pos\r\ttext"), "control character");
+    expect_rejected(S("__label__pos\r text"), "control character");
+    expect_rejected(S("p\x7Fs\ttext"), "control character");
+    expect_rejected(S("\x1B[1mpos\ttext"), "control character");
+    expect_rejected(S("pos\xC2\x85\ttext"), "control character");
+    /* Control characters in the text stay. */
+    expect_example("pos\tline\rbreak", "pos", "line\rbreak");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -752,6 +782,8 @@ int main(void)
         cmocka_unit_test(test_parse_example_rejects_a_line_without_label),
         cmocka_unit_test(test_parse_example_rejects_an_empty_label),
         cmocka_unit_test(test_parse_example_rejects_bad_labels),
+        cmocka_unit_test(test_parse_example_rejects_labels_that_are_not_utf8),
+        cmocka_unit_test(test_parse_example_rejects_control_characters_in_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

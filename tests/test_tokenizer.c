@@ -1283,7 +1283,7 @@ static void test_lexicon_finds_every_entry_of_a_long_list(void **state)
     sn_lexicon_release(&lex);
 }
 
-static void test_lexicon_load_dir_reads_a_folder_and_leaves_missing_lists_empty(void **state)
+static void test_lexicon_load_dir_reads_a_folder_where_empty_files_are_empty_lists(void **state)
 {
     char dir[4096], path[4200];
     sn_lexicon lex;
@@ -1298,13 +1298,26 @@ static void test_lexicon_load_dir_reads_a_folder_and_leaves_missing_lists_empty(
     snprintf(path, sizeof path, "%s/emoticons.txt", dir);
     tu_write_file(path, emo, strlen(emo));
 
+    /* A list without its file is refused: a misnamed file would leave it
+     * empty in silence. */
+    sn_lexicon_init(&lex);
+    assert_int_equal(sn_lexicon_load_dir(&lex, dir, &err), SENTIMENT_ERR_IO);
+    if (!strstr(err.message, "contrast.txt, intensifiers.txt") ||
+        strstr(err.message, "negation.txt"))
+        fail_msg("message \"%s\" does not name exactly the two lists missing", err.message);
+    sn_lexicon_release(&lex);
+    snprintf(path, sizeof path, "%s/contrast.txt", dir);
+    tu_write_file(path, "", 0);
+    snprintf(path, sizeof path, "%s/intensifiers.txt", dir);
+    tu_write_file(path, "", 0);
+
     sn_lexicon_init(&lex);
     assert_int_equal(sn_lexicon_load_dir(&lex, dir, &err), SENTIMENT_OK);
     assert_int_equal(lex.count, 3);
     assert_int_equal(sn_lexicon_lookup(&lex, "nope", 4), SN_LEX_NEGATION);
     assert_int_equal(sn_lexicon_lookup(&lex, "not", 3), SN_LEX_NEGATION);
     assert_int_equal(sn_lexicon_lookup(&lex, ":o)", 3), SN_LEX_EMOTICON);
-    /* contrast.txt and intensifiers.txt are missing: empty lists. */
+    /* contrast.txt and intensifiers.txt are empty: empty lists. */
     assert_int_equal(sn_lexicon_lookup(&lex, "but", 3), 0);
     assert_int_equal(sn_lexicon_lookup(&lex, "very", 4), 0);
     sn_lexicon_release(&lex);
@@ -1567,7 +1580,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_lookup_finds_entries_and_nothing_else),
         cmocka_unit_test(test_lexicon_gives_an_entry_in_two_lists_both_classes),
         cmocka_unit_test(test_lexicon_finds_every_entry_of_a_long_list),
-        cmocka_unit_test(test_lexicon_load_dir_reads_a_folder_and_leaves_missing_lists_empty),
+        cmocka_unit_test(test_lexicon_load_dir_reads_a_folder_where_empty_files_are_empty_lists),
         cmocka_unit_test(test_tokenizer_finds_a_listed_character_of_an_unspaced_script),
         cmocka_unit_test(test_lexicon_built_in_lists_are_the_files_of_the_lexicons_folder),
         cmocka_unit_test(test_lexicon_fails_cleanly_when_memory_runs_out),

@@ -181,6 +181,130 @@ static void test_trainer_add_rejects_bad_labels(void **state)
     sentiment_trainer_free(t);
 }
 
+/* Labels become JSON keys and model strings: two Latin-1 labels must not
+ * print as one key, nor a CR make "pos\r" a label of its own. */
+static void test_trainer_add_rejects_labels_that_are_not_utf8_or_hold_control_characters(
+    void **state)
+{
+    static const char *const bad[] = {"caf\xE9", "caf\xE8", "pos\r", "\r", "n\x1B[0meg",
+                                      "p\x7F", "pos\xC2\x85", "\xED\xA0\x80", "\xC3"};
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&err, 0, sizeof err);
+        if (sentiment_trainer_add(t, bad[i], strlen(bad[i]), "x", 1, &err) !=
+            SENTIMENT_ERR_INVALID)
+            fail_msg("label %zu was accepted", i);
+        assert_true(strstr(err.message, "UTF-8") || strstr(err.message, "control"));
+        assert_int_equal(sentiment_trainer_add_validation(t, bad[i], strlen(bad[i]), "x", 1,
+                                                          &err), SENTIMENT_ERR_INVALID);
+    }
+    assert_int_equal(sentiment_trainer_example_count(t), 0);
+    add(t, "caf\xC3\xA9", "x");
+    add(t, "\xE2\x98\x85\xE2\x98\x85\xE2\x98\x85", "three stars");
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+    sentiment_trainer_free(t);
+}
+
+/* Training and validation files alike name the file and line of a label
+ * that is not UTF-8; with bad-lines skip, the line is skipped. */
+static void test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf8(
+    void **state)
+{
+    static const char corpus[] = "pos\tgood\ncaf\xE9\tbad\npos\tlater\n";
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    tu_write_file(path, corpus, sizeof corpus - 1);
+    snprintf(want, sizeof want, "%s:2: ", path);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
+    if (strncmp(err.message, want, strlen(want)) != 0 || !strstr(err.message, "UTF-8"))
+        fail_msg("message \"%s\" does not start with \"%s\" and say \"UTF-8\"",
+                 err.message, want);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_add_validation_file(t, path, &err),
+                     SENTIMENT_ERR_FORMAT);
+    assert_memory_equal(err.message, want, strlen(want));
+    set(t, "bad-lines", "skip");
+    assert_int_equal(sentiment_trainer_example_count(t), 2);
+    assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_example_count(t), 4);
+    assert_int_equal(sentiment_trainer_skipped_lines(t), 1);
+    unlink(path);
+    sentiment_trainer_free(t);
+}
+
+/* A corpus saved on Windows trains with the same labels: the reader takes
+ * the CR of each CRLF line end off before the label is checked. */
+static void test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr(void **state)
+{
+    static const char corpus[] =
+        "pos\tgood fun\r\nneg\tbad dull\r\n__label__pos great\r\n__label__neg\r\n";
+    const char *const options[] = {"buckets", "256", "epochs", "1", "validation", "0",
+                                   NULL};
+    sentiment_model *m;
+    char path[4096];
+
+    (void)state;
+    tu_temp_path(path, sizeof path);
+    tu_write_file(path, corpus, sizeof corpus - 1);
+    m = tu_train_file(path, options);
+    assert_int_equal(sentiment_model_label_count(m), 2);
+    assert_string_equal(sentiment_model_label(m, 0), "neg");
+    assert_string_equal(sentiment_model_label(m, 1), "pos");
+    sentiment_model_free(m);
+    unlink(path);
+}
+
+/* What a program needs to tell junk labels from real ones. */
+static void test_trainer_counts_the_examples_of_each_label(void **state)
+{
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_label_count(t), 0);
+    assert_null(sentiment_trainer_label(t, 0));
+    add(t, "pos", "good");
+    add(t, "neg", "bad");
+    add(t, "pos", "fine");
+    assert_int_equal(sentiment_trainer_add_validation(t, "neu", 3, "so so", 5, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "pos", 3, "great", 5, &err),
+                     SENTIMENT_OK);
+    /* Refused examples count for nothing. */
+    assert_int_equal(sentiment_trainer_add(t, "p\r", 2, "x", 1, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_trainer_label_count(t), 3);
+    /* In the order they first occurred, validation examples included. */
+    assert_string_equal(sentiment_trainer_label(t, 0), "pos");
+    assert_string_equal(sentiment_trainer_label(t, 1), "neg");
+    assert_string_equal(sentiment_trainer_label(t, 2), "neu");
+    assert_null(sentiment_trainer_label(t, 3));
+    assert_int_equal(sentiment_trainer_label_examples(t, 0), 3);
+    assert_int_equal(sentiment_trainer_label_examples(t, 1), 1);
+    assert_int_equal(sentiment_trainer_label_examples(t, 2), 1);
+    assert_int_equal(sentiment_trainer_label_examples(t, 3), 0);
+    assert_int_equal(sentiment_trainer_label_count(NULL), 0);
+    assert_null(sentiment_trainer_label(NULL, 0));
+    assert_int_equal(sentiment_trainer_label_examples(NULL, 0), 0);
+    /* Enough labels to grow the arrays, each counted. */
+    for (unsigned i = 0; i < 100; i++) {
+        char label[16];
+        snprintf(label, sizeof label, "l%u", i % 50);
+        add(t, label, "text");
+    }
+    assert_int_equal(sentiment_trainer_label_count(t), 53);
+    assert_string_equal(sentiment_trainer_label(t, 52), "l49");
+    assert_int_equal(sentiment_trainer_label_examples(t, 52), 2);
+    sentiment_trainer_free(t);
+}
+
 /* The share of the corpus texts that M labels as the corpus does. */
 static double accuracy_on(const sentiment_model *m, const tu_corpus *c)
 {
@@ -629,6 +753,213 @@ static void test_trainer_fails_cleanly_when_memory_runs_out(void **state)
     assert_true(n > 20);
 }
 
+/* ---- the validation share ------------------------------------------------ */
+
+/* The support of LABEL in the validation report of T: how many of the
+ * examples held out have that label (the last figure of its line). */
+static unsigned long long held_out_with(const sentiment_trainer *t, const char *label)
+{
+    sentiment_error err;
+    char *report = NULL;
+    unsigned long long n = 0;
+
+    if (sentiment_trainer_report(t, &report, &err) != SENTIMENT_OK)
+        fail_msg("report: %s", err.message);
+    for (const char *line = report; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > strlen(label) && strncmp(line, label, strlen(label)) == 0 &&
+            line[strlen(label)] == ' ' && !strstr(line, "examples")) {
+            const char *last = line + len;
+            while (last > line && last[-1] != ' ')
+                last--;
+            n = strtoull(last, NULL, 10);
+            break;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(report);
+    return n;
+}
+
+/* A trainer with N_POS "pos" and N_NEG "neg" examples, each text its own. */
+static sentiment_trainer *trainer_with(unsigned n_pos, unsigned n_neg, const char *seed)
+{
+    sentiment_trainer *t = new_trainer();
+    char text[64];
+
+    set(t, "buckets", "256");
+    set(t, "hidden", "4");
+    set(t, "epochs", "1");
+    set(t, "seed", seed);
+    for (unsigned i = 0; i < n_pos; i++) {
+        snprintf(text, sizeof text, "good fine %u", i);
+        add(t, "pos", text);
+    }
+    for (unsigned i = 0; i < n_neg; i++) {
+        snprintf(text, sizeof text, "bad awful %u", i);
+        add(t, "neg", text);
+    }
+    return t;
+}
+
+/* Drawn from all examples at once, the only "neg" of 61 was held out about
+ * as often as the share said (with 0.25, by seed 5), and the model then
+ * never saw one. */
+static void test_trainer_never_holds_out_the_only_example_of_a_label(void **state)
+{
+    static const struct { const char *share; unsigned pos; } cases[] = {
+        {"0.05", 3}, {"0.25", 15}, {"0.5", 30}, {"0.9", 54}};
+
+    (void)state;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        for (unsigned seed = 1; seed <= 8; seed++) {
+            char s[8];
+            sentiment_trainer *t;
+            sentiment_model *m = NULL;
+            sentiment_error err;
+
+            snprintf(s, sizeof s, "%u", seed);
+            t = trainer_with(60, 1, s);
+            set(t, "validation", cases[k].share);
+            if (sentiment_trainer_train(t, &m, &err) != SENTIMENT_OK)
+                fail_msg("share %s, seed %u: %s", cases[k].share, seed, err.message);
+            if (held_out_with(t, "neg") != 0)
+                fail_msg("share %s, seed %u: the only neg example was held out",
+                         cases[k].share, seed);
+            assert_int_equal(held_out_with(t, "pos"), cases[k].pos);
+            sentiment_model_free(m);
+            sentiment_trainer_free(t);
+        }
+    }
+}
+
+/* Each label gives its share: 25 % of 40 "pos" and 20 "neg" is 10 and 5,
+ * whatever the seed; which ones depends on the seed, reproducibly. */
+static void test_trainer_holds_out_the_validation_share_of_each_label(void **state)
+{
+    size_t size[3] = {0, 0, 0};
+    unsigned char *bytes[3] = {NULL, NULL, NULL};
+
+    (void)state;
+    for (unsigned seed = 1; seed <= 8; seed++) {
+        char s[8];
+        sentiment_trainer *t;
+        sentiment_model *m = NULL;
+        sentiment_error err;
+
+        snprintf(s, sizeof s, "%u", seed);
+        t = trainer_with(40, 20, s);
+        set(t, "validation", "0.25");
+        assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+        if (held_out_with(t, "pos") != 10 || held_out_with(t, "neg") != 5)
+            fail_msg("seed %u: %llu pos and %llu neg held out, not 10 and 5", seed,
+                     held_out_with(t, "pos"), held_out_with(t, "neg"));
+        if (seed <= 2)
+            bytes[seed] = tu_model_bytes(m, &size[seed]);
+        if (seed == 1) {
+            sentiment_model_free(m);
+            assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+            bytes[0] = tu_model_bytes(m, &size[0]);
+        }
+        sentiment_model_free(m);
+        sentiment_trainer_free(t);
+    }
+    assert_non_null(bytes[0]);
+    assert_true(size[0] == size[1] && memcmp(bytes[0], bytes[1], size[0]) == 0);
+    assert_false(size[1] == size[2] && memcmp(bytes[1], bytes[2], size[1]) == 0);
+    for (int i = 0; i < 3; i++)
+        free(bytes[i]);
+}
+
+/* Validation examples given explicitly may name a label that no training
+ * example has: the model could never learn it, so training refuses. */
+static void test_trainer_refuses_a_label_with_validation_examples_only(void **state)
+{
+    sentiment_trainer *t = trainer_with(10, 10, "1");
+    sentiment_model *m = NULL;
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_add_validation(t, "pos", 3, "good", 4, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "Neg", 3, "bad", 3, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "Neg", 3, "dull", 4, &err),
+                     SENTIMENT_OK);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_ERR_DATA);
+    assert_null(m);
+    if (!strstr(err.message, "'Neg'") || !strstr(err.message, "no training example"))
+        fail_msg("message \"%s\" does not name 'Neg' and say \"no training example\"",
+                 err.message);
+    /* One training example is enough. */
+    add(t, "Neg", "so bad");
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    sentiment_model_free(m);
+    sentiment_trainer_free(t);
+}
+
+/* ---- word lists ("lexicons") ---------------------------------------------- */
+
+/* Expects the lexicons folder DIR to be refused with ERR_IO, the message
+ * naming DIR and every file of MISSING and no other list file. */
+static void expect_lexicons_refused(const char *dir, const char *const *missing)
+{
+    static const char *const files[] = {"negation.txt", "contrast.txt",
+                                        "intensifiers.txt", "emoticons.txt"};
+    sentiment_trainer *t = new_trainer();
+    sentiment_error err;
+
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sentiment_trainer_set(t, "lexicons", dir, &err), SENTIMENT_ERR_IO);
+    assert_non_null(strstr(err.message, dir));
+    for (size_t i = 0; i < 4; i++) {
+        int named = strstr(err.message, files[i]) != NULL, expected = 0;
+        for (size_t k = 0; missing[k] != NULL; k++)
+            expected |= strcmp(missing[k], files[i]) == 0;
+        if (named != expected)
+            fail_msg("message \"%s\" %s %s", err.message,
+                     named ? "names" : "does not name", files[i]);
+    }
+    sentiment_trainer_free(t);
+}
+
+/* A folder of word lists without the lists (a mistyped path, the folder
+ * above the right one) trained with empty lists in silence. */
+static void test_trainer_refuses_a_lexicons_folder_without_the_lists(void **state)
+{
+    static const char *const all[] = {"negation.txt", "contrast.txt", "intensifiers.txt",
+                                      "emoticons.txt", NULL};
+    static const char *const three[] = {"contrast.txt", "intensifiers.txt",
+                                        "emoticons.txt", NULL};
+    sentiment_trainer *t;
+    sentiment_error err;
+    char dir[4096], path[4200];
+
+    (void)state;
+    tu_temp_dir(dir, sizeof dir);
+    expect_lexicons_refused(dir, all);
+    /* One list is not enough either: a file misnamed would be an empty
+     * list, silently.  An empty file says so on purpose. */
+    snprintf(path, sizeof path, "%s/negation.txt", dir);
+    tu_write_file(path, "nope\n", 5);
+    expect_lexicons_refused(dir, three);
+    for (size_t k = 0; three[k] != NULL; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, three[k]);
+        tu_write_file(path, "", 0);
+    }
+    t = new_trainer();
+    if (sentiment_trainer_set(t, "lexicons", dir, &err) != SENTIMENT_OK)
+        fail_msg("four lists, three of them empty: %s", err.message);
+    sentiment_trainer_free(t);
+    for (size_t k = 0; all[k] != NULL; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, all[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 /* ---- malformed corpus lines ("bad-lines") -------------------------------- */
 
 /* A corpus file: the tiny corpus with two malformed lines (3 and the
@@ -1041,6 +1372,10 @@ int main(void)
         cmocka_unit_test(test_trainer_checks_the_range_of_every_option),
         cmocka_unit_test(test_trainer_needs_two_examples_and_two_labels),
         cmocka_unit_test(test_trainer_add_rejects_bad_labels),
+        cmocka_unit_test(test_trainer_add_rejects_labels_that_are_not_utf8_or_hold_control_characters),
+        cmocka_unit_test(test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf8),
+        cmocka_unit_test(test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr),
+        cmocka_unit_test(test_trainer_counts_the_examples_of_each_label),
         cmocka_unit_test(test_trainer_fits_the_tiny_corpus),
         cmocka_unit_test(test_trainer_fits_the_tiny_corpus_with_default_batches),
         cmocka_unit_test(test_trainer_gives_identical_files_for_the_same_seed),
@@ -1056,6 +1391,10 @@ int main(void)
         cmocka_unit_test(test_trainer_stops_early_and_keeps_the_best_epochs_weights),
         cmocka_unit_test(test_trainer_keeps_the_epoch_with_the_lowest_validation_loss),
         cmocka_unit_test(test_trainer_report_needs_validation_examples),
+        cmocka_unit_test(test_trainer_never_holds_out_the_only_example_of_a_label),
+        cmocka_unit_test(test_trainer_holds_out_the_validation_share_of_each_label),
+        cmocka_unit_test(test_trainer_refuses_a_label_with_validation_examples_only),
+        cmocka_unit_test(test_trainer_refuses_a_lexicons_folder_without_the_lists),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
         cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),
         cmocka_unit_test(test_trainer_stops_at_the_first_bad_line_by_default),

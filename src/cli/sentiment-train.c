@@ -238,6 +238,31 @@ static int check_valid_file(const char *value)
     return 0;
 }
 
+/*
+ * Warns, even with --quiet, when the corpora were likely not read as
+ * meant: over 10 % of the lines skipped as malformed, or labels no one
+ * would train on: more than 100 of them (the reviews of a sentiment corpus
+ * have a few), or more than half of them with a single example (the junk
+ * that random bytes or swapped columns give; a real label is seen often).
+ * Training goes on: the data may be odd on purpose.
+ */
+static void warn_about_the_data(const sentiment_trainer *t)
+{
+    size_t skipped = sentiment_trainer_skipped_lines(t);
+    size_t lines = skipped + sentiment_trainer_example_count(t);
+    size_t labels = sentiment_trainer_label_count(t), once = 0;
+
+    if (skipped * 10 > lines)
+        fprintf(stderr, "%s: warning: %zu of %zu lines (%.0f %%) skipped: is this a corpus "
+                "of LABEL<TAB>TEXT lines?\n", cli_program, skipped, lines,
+                100.0 * (double)skipped / (double)lines);
+    for (size_t i = 0; i < labels; i++)
+        once += sentiment_trainer_label_examples(t, i) == 1;
+    if (labels > 100 || once * 2 > labels)
+        fprintf(stderr, "%s: warning: %zu labels, %zu of them seen once: is the label the "
+                "first column?\n", cli_program, labels, once);
+}
+
 /* Writes the learning curves to PATH; returns 0 or prints why not, and
  * that the model is at MODEL all the same. */
 static int write_plot(const char *path, const progress_state *s, unsigned epochs_run,
@@ -670,6 +695,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: skipped %zu bad line%s, the first at %s\n", cli_program, n,
                 n == 1 ? "" : "s", sentiment_trainer_first_skipped_line(trainer));
     }
+    warn_about_the_data(trainer);
 
     if (state.epochs == 0)
         state.epochs = 5; /* the library's default */
