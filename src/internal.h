@@ -76,6 +76,18 @@ double sn_rng_normal(uint64_t *state);
  * validation loss and sentiment_eval_log_loss() agree. */
 #define SN_MIN_PROB 1e-15
 
+/* An evaluation of LABELS labels with no model, for the trainer's
+ * validation: sentiment_eval_report() refuses it, having no label names
+ * (sn_eval_format_probs() takes them). */
+int sn_eval_create_labels(sentiment_eval **out, size_t labels, sentiment_error *err);
+/* Forgets every prediction recorded. */
+void sn_eval_clear(sentiment_eval *e);
+/* sentiment_eval_add_probs() without its checks, for probabilities the
+ * library computed itself (TRUTH in range); a NaN counts as 0. */
+void sn_eval_record(sentiment_eval *e, size_t truth, const float *probs);
+/* The counts, labels x labels, truth major. */
+const unsigned long long *sn_eval_confusion(const sentiment_eval *e);
+
 /* The evaluation report of sentiment_eval_report() from a confusion matrix
  * (L x L, truth major) and the L label names. */
 int sn_eval_format(const char *const *labels, size_t L,
