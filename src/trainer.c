@@ -765,6 +765,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     if (t == NULL || out == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer or no place for the model");
     *out = NULL;
+    forget_report(t);
     s = &t->store;
     if (s->count < 2)
         return sn_fail(err, SENTIMENT_ERR_DATA,
@@ -783,7 +784,7 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
 
     if ((rc = sort_labels(t, &r, err)) == SENTIMENT_OK &&
         (rc = split(t, &r, err)) == SENTIMENT_OK &&
-        (forget_report(t), rc = report_progress(t, &r, err)) == SENTIMENT_OK &&
+        (rc = report_progress(t, &r, err)) == SENTIMENT_OK &&
         (rc = start_threads(t, &r, err)) == SENTIMENT_OK &&
         (rc = build_dataset(t, &r, err)) == SENTIMENT_OK &&
         (rc = init_network(t, &r, err)) == SENTIMENT_OK &&
