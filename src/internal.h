@@ -72,8 +72,10 @@ static inline size_t sn_rng_below(uint64_t *state, size_t n)
 double sn_rng_normal(uint64_t *state);
 
 /* The least probability a log loss takes, so that one confident mistake
- * costs much but not infinitely much (as in scikit-learn): the trainer's
- * validation loss and sentiment_eval_log_loss() agree. */
+ * costs much but not infinitely much (as in scikit-learn): the training
+ * loss (network.c), the trainer's validation loss and
+ * sentiment_eval_log_loss() agree, the last two being computed by the same
+ * code (metrics.c). */
 #define SN_MIN_PROB 1e-15
 
 /* An evaluation of LABELS labels with no model, for the trainer's
