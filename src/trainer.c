@@ -782,6 +782,8 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     r.progress.valid_accuracy = -1;
     r.progress.valid_loss = -1;
 
+    /* The progress function hears of the features stage before the first
+     * long step, and may cancel there. */
     if ((rc = sort_labels(t, &r, err)) == SENTIMENT_OK &&
         (rc = split(t, &r, err)) == SENTIMENT_OK &&
         (rc = report_progress(t, &r, err)) == SENTIMENT_OK &&
