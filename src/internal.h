@@ -72,9 +72,23 @@ static inline size_t sn_rng_below(uint64_t *state, size_t n)
 double sn_rng_normal(uint64_t *state);
 
 /* The least probability a log loss takes, so that one confident mistake
- * costs much but not infinitely much (as in scikit-learn): the trainer's
- * validation loss and sentiment_eval_log_loss() agree. */
+ * costs much but not infinitely much (as in scikit-learn): the training
+ * loss (network.c), the trainer's validation loss and
+ * sentiment_eval_log_loss() agree, the last two being computed by the same
+ * code (metrics.c). */
 #define SN_MIN_PROB 1e-15
+
+/* An evaluation of LABELS labels with no model, for the trainer's
+ * validation: sentiment_eval_report() refuses it, having no label names
+ * (sn_eval_format_probs() takes them). */
+int sn_eval_create_labels(sentiment_eval **out, size_t labels, sentiment_error *err);
+/* Forgets every prediction recorded. */
+void sn_eval_clear(sentiment_eval *e);
+/* sentiment_eval_add_probs() without its checks, for probabilities the
+ * library computed itself (TRUTH in range); a NaN counts as 0. */
+void sn_eval_record(sentiment_eval *e, size_t truth, const float *probs);
+/* The counts, labels x labels, truth major. */
+const unsigned long long *sn_eval_confusion(const sentiment_eval *e);
 
 /* The evaluation report of sentiment_eval_report() from a confusion matrix
  * (L x L, truth major) and the L label names. */

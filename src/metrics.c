@@ -5,7 +5,10 @@
  * expected calibration error.
  *
  * Only sums are kept, never the predictions themselves, so an evaluation
- * of any size takes the same memory.
+ * of any size takes the same memory.  The trainer validates each epoch
+ * through the same sums (sn_eval_record), so that its validation loss and
+ * report are those sentiment-classify --evaluate gives for the same
+ * examples, floored alike.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -32,19 +35,15 @@ struct sentiment_eval {
     unsigned long long bin_right[SN_ECE_BINS];
 };
 
-int sentiment_eval_create(sentiment_eval **out, const sentiment_model *model,
-                          sentiment_error *err)
+int sn_eval_create_labels(sentiment_eval **out, size_t labels, sentiment_error *err)
 {
     sentiment_eval *e;
 
-    if (out == NULL || model == NULL)
-        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model to evaluate");
     *out = NULL;
     e = sn_calloc(1, sizeof *e);
     if (e == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for evaluation");
-    e->model = model;
-    e->labels = model->label_count;
+    e->labels = labels;
     e->confusion = sn_calloc(e->labels * e->labels, sizeof *e->confusion);
     if (e->confusion == NULL) {
         sn_free(e);
@@ -52,6 +51,37 @@ int sentiment_eval_create(sentiment_eval **out, const sentiment_model *model,
     }
     *out = e;
     return SENTIMENT_OK;
+}
+
+int sentiment_eval_create(sentiment_eval **out, const sentiment_model *model,
+                          sentiment_error *err)
+{
+    int rc;
+
+    if (out == NULL || model == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model to evaluate");
+    rc = sn_eval_create_labels(out, model->label_count, err);
+    if (rc == SENTIMENT_OK)
+        (*out)->model = model;
+    return rc;
+}
+
+void sn_eval_clear(sentiment_eval *e)
+{
+    size_t labels = e->labels;
+    unsigned long long *confusion = e->confusion;
+    const sentiment_model *model = e->model;
+
+    memset(confusion, 0, labels * labels * sizeof *confusion);
+    memset(e, 0, sizeof *e);
+    e->model = model;
+    e->labels = labels;
+    e->confusion = confusion;
+}
+
+const unsigned long long *sn_eval_confusion(const sentiment_eval *e)
+{
+    return e->confusion;
 }
 
 void sentiment_eval_free(sentiment_eval *e)
@@ -72,36 +102,48 @@ int sentiment_eval_add(sentiment_eval *e, size_t truth, size_t predicted,
     return SENTIMENT_OK;
 }
 
-int sentiment_eval_add_probs(sentiment_eval *e, size_t truth, const float *probs,
-                             sentiment_error *err)
+void sn_eval_record(sentiment_eval *e, size_t truth, const float *probs)
 {
-    size_t best = 0;
+    size_t best = 0, bin = 0;
     double p, top;
-    size_t bin;
 
-    if (e == NULL || probs == NULL || truth >= e->labels)
-        return sn_fail(err, SENTIMENT_ERR_INVALID,
-                       probs == NULL ? "no probabilities given" : "label index out of range");
     /* The first of equal maxima, as sentiment_classify() picks it. */
     for (size_t k = 1; k < e->labels; k++)
         if (probs[k] > probs[best])
             best = k;
     p = probs[truth];
     top = probs[best];
-    if (!(p >= 0 && p <= 1) || !(top >= 0 && top <= 1))
-        return sn_fail(err, SENTIMENT_ERR_INVALID, "a probability outside 0 to 1");
     e->confusion[truth * e->labels + best]++;
     e->total++;
     e->prob_total++;
+    /* NaN, from a network that diverged, floors as 0 does. */
     e->log_loss_sum -= log(p > SN_MIN_PROB ? p : SN_MIN_PROB);
     /* Bins [0, 1/15), [1/15, 2/15), ... [14/15, 1]: a top probability of
-     * exactly 1 belongs to the last. */
-    bin = (size_t)(top * SN_ECE_BINS);
+     * exactly 1 belongs to the last, NaN to the first. */
+    if (top > 0)
+        bin = top < 1 ? (size_t)(top * SN_ECE_BINS) : SN_ECE_BINS - 1;
     if (bin >= SN_ECE_BINS)
         bin = SN_ECE_BINS - 1;
     e->bin_count[bin]++;
     e->bin_confidence[bin] += top;
     e->bin_right[bin] += best == truth;
+}
+
+int sentiment_eval_add_probs(sentiment_eval *e, size_t truth, const float *probs,
+                             sentiment_error *err)
+{
+    size_t best = 0;
+
+    if (e == NULL || probs == NULL || truth >= e->labels)
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       probs == NULL ? "no probabilities given" : "label index out of range");
+    for (size_t k = 1; k < e->labels; k++)
+        if (probs[k] > probs[best])
+            best = k;
+    if (!(probs[truth] >= 0 && probs[truth] <= 1) ||
+        !(probs[best] >= 0 && probs[best] <= 1))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "a probability outside 0 to 1");
+    sn_eval_record(e, truth, probs);
     return SENTIMENT_OK;
 }
 
@@ -184,7 +226,7 @@ static void appendf(text *t, const char *fmt, ...)
 
 int sentiment_eval_report(const sentiment_eval *e, char **out, sentiment_error *err)
 {
-    if (e == NULL || out == NULL)
+    if (e == NULL || out == NULL || e->model == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no evaluation to report");
     return sn_eval_format_probs((const char *const *)e->model->labels, e->labels,
                                 e->confusion, sentiment_eval_log_loss(e),

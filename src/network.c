@@ -442,8 +442,8 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
     /* Output layer: d(loss)/d(logits) = (p - onehot) / batch. */
     for (size_t b = 0; b < batch; b++) {
         float *p = ws->probs + b * c;
-        float pt = p[labels[b]];
-        total -= log(pt > 1e-30f ? pt : 1e-30f);
+        double pt = p[labels[b]];
+        total -= log(pt > SN_MIN_PROB ? pt : SN_MIN_PROB);
         for (size_t k = 0; k < c; k++) {
             float d = (p[k] - (k == labels[b])) / (float)batch;
             p[k] = d; /* probs now hold the delta */

@@ -7,6 +7,10 @@
 
 #include "sentiment.h"
 
+/* The most threads a pool is made with: the "threads" option's limit, and
+ * the number of shares a job's results are kept in (dataset.c). */
+#define SN_MAX_THREADS 64
+
 /* Runs share TID of NTHREADS of a job. */
 typedef void (*sn_job_fn)(void *arg, unsigned tid, unsigned nthreads);
 

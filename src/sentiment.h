@@ -468,7 +468,7 @@ SENTIMENT_API int sentiment_trainer_train(sentiment_trainer *t,
  * After a successful sentiment_trainer_train(): the report of
  * sentiment_eval_report() for the validation examples, with the weights
  * that were kept.  *OUT is released with free().  SENTIMENT_ERR_INVALID
- * when there was no validation example.
+ * when there was no validation example, or when the last training failed.
  */
 SENTIMENT_API int sentiment_trainer_report(const sentiment_trainer *t, char **out,
                                            sentiment_error *err);

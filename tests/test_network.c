@@ -275,6 +275,37 @@ static void test_network_gradient_matches_finite_differences_without_batchnorm(v
     }
 }
 
+/* A training example the network is sure is wrong, with probability 0 in
+ * float: the training loss floors it as the validation loss and
+ * sentiment_eval_log_loss() do (SN_MIN_PROB), not at 1e-30, which made it
+ * cost twice as much in the training loss as in the validation loss. */
+static void test_network_loss_floors_a_certain_mistake_as_evaluation_does(void **state)
+{
+    static const uint32_t index[1] = {0};
+    static const float value[1] = {1};
+    const uint32_t label = 0;
+    sn_network net;
+    sn_workspace ws;
+    sn_gradients g;
+    sn_sparse x = {index, value, 1};
+    sentiment_error err;
+    double loss;
+
+    (void)state;
+    assert_int_equal(sn_network_alloc(&net, 2, 1, 2, 0, &err), SENTIMENT_OK);
+    net.w1[0] = 1;
+    sn_net_b2(&net)[1] = 200; /* exp(-200) is 0 in float */
+    assert_int_equal(sn_workspace_alloc(&ws, &net, 1, &err), SENTIMENT_OK);
+    assert_int_equal(sn_gradients_alloc(&g, &net, &err), SENTIMENT_OK);
+    assert_int_equal(sn_network_gradient(&net, &ws, &x, &label, 1, &g, &loss, &err),
+                     SENTIMENT_OK);
+    if (fabs(loss + log(SN_MIN_PROB)) > 1e-9)
+        fail_msg("loss %.6f, not -log(%g) = %.6f", loss, SN_MIN_PROB, -log(SN_MIN_PROB));
+    sn_gradients_release(&g);
+    sn_workspace_release(&ws);
+    sn_network_release(&net);
+}
+
 static void test_network_gradient_resets_between_calls(void **state)
 {
     sn_network net;
@@ -693,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_network_gradient_matches_finite_differences_with_batchnorm),
         cmocka_unit_test(test_network_gradient_matches_finite_differences_without_batchnorm),
         cmocka_unit_test(test_network_gradient_resets_between_calls),
+        cmocka_unit_test(test_network_loss_floors_a_certain_mistake_as_evaluation_does),
         cmocka_unit_test(test_network_gradient_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_network_predicts_probabilities_that_sum_to_one),
         cmocka_unit_test(test_network_folding_batchnorm_keeps_predictions),

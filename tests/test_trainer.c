@@ -900,6 +900,37 @@ static void test_trainer_refuses_a_label_with_validation_examples_only(void **st
     sentiment_trainer_free(t);
 }
 
+/* The validation report is of the last training, which must have
+ * succeeded: after a training refused, the report of the one before
+ * described a model the caller may no longer have, as if it were the new
+ * one's. */
+static void test_trainer_keeps_no_report_once_a_training_fails(void **state)
+{
+    sentiment_trainer *t = trainer_with(10, 10, "1");
+    sentiment_model *m = NULL;
+    sentiment_error err;
+    char *report = NULL;
+
+    (void)state;
+    assert_int_equal(sentiment_trainer_add_validation(t, "pos", 3, "good", 4, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_add_validation(t, "neg", 3, "bad", 3, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
+    sentiment_model_free(m);
+    assert_int_equal(sentiment_trainer_report(t, &report, &err), SENTIMENT_OK);
+    free(report);
+    /* A label with validation examples only: the next training is refused. */
+    assert_int_equal(sentiment_trainer_add_validation(t, "Neg", 3, "dull", 4, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_ERR_DATA);
+    assert_null(m);
+    report = NULL;
+    assert_int_equal(sentiment_trainer_report(t, &report, &err), SENTIMENT_ERR_INVALID);
+    assert_null(report);
+    sentiment_trainer_free(t);
+}
+
 /* ---- word lists ("lexicons") ---------------------------------------------- */
 
 /* Expects the lexicons folder DIR to be refused with ERR_IO, the message
@@ -1394,6 +1425,7 @@ int main(void)
         cmocka_unit_test(test_trainer_never_holds_out_the_only_example_of_a_label),
         cmocka_unit_test(test_trainer_holds_out_the_validation_share_of_each_label),
         cmocka_unit_test(test_trainer_refuses_a_label_with_validation_examples_only),
+        cmocka_unit_test(test_trainer_keeps_no_report_once_a_training_fails),
         cmocka_unit_test(test_trainer_refuses_a_lexicons_folder_without_the_lists),
         cmocka_unit_test(test_trainer_trains_with_batches_of_one_to_eight),
         cmocka_unit_test(test_trainer_learns_with_dropout_and_weight_decay),

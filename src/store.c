@@ -1,0 +1,284 @@
+/*
+ * store.c - the examples a trainer is given, kept as raw text.
+ *
+ * Texts stay text until training starts, so that every option (buckets,
+ * n-grams, ...) may be set in any order before and after adding them: all
+ * texts share one growing buffer, and example i is the bytes between two
+ * offsets.  Labels are interned into a small open-addressing table, so an
+ * example costs one index and a corpus of millions of lines holds each
+ * label name once; the table numbers labels in order of first use, and
+ * sn_store_sorted_labels() gives the order a model uses.
+ *
+ * Corpus files are read here too, line by line through the library's
+ * reader, with the "bad-lines" policy: a malformed line stops with its file
+ * and line, or is counted and skipped, the first one kept for the message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "network.h"     /* SN_MAX_LABELS */
+#include "store.h"
+
+int sn_store_init(sn_store *s, sentiment_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->offset = sn_malloc(sizeof *s->offset);
+    if (s->offset == NULL)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+    s->offset[0] = 0;
+    return SENTIMENT_OK;
+}
+
+void sn_store_release(sn_store *s)
+{
+    for (size_t i = 0; i < s->name_count; i++)
+        sn_free(s->names[i]);
+    sn_free(s->names);
+    sn_free(s->label_examples);
+    sn_free(s->table);
+    sn_free(s->text);
+    sn_free(s->offset);
+    sn_free(s->label);
+    sn_free(s->held_out);
+    sn_free(s->first_skipped);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- the label table --------------------------------------------------- */
+
+static uint64_t label_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
+    return h;
+}
+
+static int rehash(sn_store *s, size_t size)
+{
+    uint32_t *table = sn_calloc(size, sizeof *table);
+    if (table == NULL)
+        return -1;
+    for (size_t i = 0; i < s->name_count; i++) {
+        size_t h = label_hash(s->names[i], strlen(s->names[i])) & (size - 1);
+        while (table[h] != 0)
+            h = (h + 1) & (size - 1);
+        table[h] = (uint32_t)i + 1;
+    }
+    sn_free(s->table);
+    s->table = table;
+    s->table_size = size;
+    return 0;
+}
+
+/* Makes room for one more label name and its count. */
+static int grow_names(sn_store *s)
+{
+    size_t cap = s->names_cap ? 2 * s->names_cap : 8;
+    char **names = sn_realloc_array(s->names, cap, sizeof *names);
+
+    if (names == NULL)
+        return -1;
+    s->names = names;
+    /* names_cap grows once both arrays have: a failure here leaves names
+     * larger than its capacity says, which is harmless. */
+    size_t *counts = sn_realloc_array(s->label_examples, cap, sizeof *counts);
+    if (counts == NULL)
+        return -1;
+    s->label_examples = counts;
+    s->names_cap = cap;
+    return 0;
+}
+
+/* The index of LABEL, added when new; a negative status when it cannot be:
+ * -SENTIMENT_ERR_NOMEM, or -SENTIMENT_ERR_DATA past SN_MAX_LABELS labels.
+ * Nothing changes when it fails. */
+static long intern_label(sn_store *s, const char *label, size_t len)
+{
+    size_t h;
+    char *copy;
+
+    /* Grow first, so that a failure leaves no half-added label behind. */
+    if (s->table_size == 0 && rehash(s, 16) < 0)
+        return -SENTIMENT_ERR_NOMEM;
+    if (2 * (s->name_count + 1) > s->table_size && rehash(s, 2 * s->table_size) < 0)
+        return -SENTIMENT_ERR_NOMEM;
+    h = label_hash(label, len) & (s->table_size - 1);
+    while (s->table[h] != 0) {
+        const char *name = s->names[s->table[h] - 1];
+        if (strlen(name) == len && memcmp(name, label, len) == 0)
+            return (long)s->table[h] - 1;
+        h = (h + 1) & (s->table_size - 1);
+    }
+    if (s->name_count >= SN_MAX_LABELS)
+        return -SENTIMENT_ERR_DATA;
+    if (s->name_count == s->names_cap && grow_names(s) < 0)
+        return -SENTIMENT_ERR_NOMEM;
+    copy = sn_malloc(len + 1);
+    if (copy == NULL)
+        return -SENTIMENT_ERR_NOMEM;
+    memcpy(copy, label, len);
+    copy[len] = '\0';
+    s->names[s->name_count] = copy;
+    s->label_examples[s->name_count] = 0;
+    s->table[h] = (uint32_t)++s->name_count;
+    return (long)s->name_count - 1;
+}
+
+typedef struct named {
+    const char *name;
+    uint32_t index;
+} named;
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+int sn_store_sorted_labels(const sn_store *s, char ***sorted, uint32_t **remap,
+                           sentiment_error *err)
+{
+    named *order = sn_malloc_array(s->name_count, sizeof *order);
+
+    *sorted = sn_malloc_array(s->name_count, sizeof **sorted);
+    *remap = sn_malloc_array(s->name_count, sizeof **remap);
+    if (*sorted == NULL || *remap == NULL || order == NULL) {
+        sn_free(order);
+        sn_free(*sorted);
+        sn_free(*remap);
+        *sorted = NULL;
+        *remap = NULL;
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+    }
+    for (size_t i = 0; i < s->name_count; i++) {
+        order[i].name = s->names[i];
+        order[i].index = (uint32_t)i;
+    }
+    qsort(order, s->name_count, sizeof *order, cmp_names);
+    for (size_t k = 0; k < s->name_count; k++) {
+        (*sorted)[k] = s->names[order[k].index];
+        (*remap)[order[k].index] = (uint32_t)k;
+    }
+    sn_free(order);
+    return SENTIMENT_OK;
+}
+
+/* ---- examples ---------------------------------------------------------- */
+
+/* Room for one more example and TEXT_LEN more bytes of text. */
+static int reserve(sn_store *s, size_t text_len, sentiment_error *err)
+{
+    if (s->count + 1 >= s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        size_t *offset = sn_realloc_array(s->offset, cap + 1, sizeof *offset);
+        if (offset == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        s->offset = offset;
+        uint32_t *labels = sn_realloc_array(s->label, cap, sizeof *labels);
+        if (labels == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        s->label = labels;
+        unsigned char *held = sn_realloc_array(s->held_out, cap, 1);
+        if (held == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        s->held_out = held;
+        s->cap = cap;
+    }
+    if (s->text_len + text_len > s->text_cap) {
+        size_t cap = s->text_cap ? s->text_cap : 1 << 20;
+        while (cap < s->text_len + text_len)
+            cap *= 2;
+        char *p = sn_realloc(s->text, cap);
+        if (p == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
+        s->text = p;
+        s->text_cap = cap;
+    }
+    return SENTIMENT_OK;
+}
+
+int sn_store_add(sn_store *s, const char *label, size_t label_len, const char *text,
+                 size_t text_len, int held_out, sentiment_error *err)
+{
+    long index;
+
+    if (label_len == 0 || label_len > 1024 || memchr(label, '\0', label_len))
+        return sn_fail(err, SENTIMENT_ERR_INVALID,
+                       "a label must be 1 to 1024 bytes without NUL");
+    if (sn_check_label(label, label_len, SENTIMENT_ERR_INVALID, err) != SENTIMENT_OK)
+        return SENTIMENT_ERR_INVALID;
+    if (reserve(s, text_len, err) != SENTIMENT_OK)
+        return SENTIMENT_ERR_NOMEM;
+    index = intern_label(s, label, label_len);
+    if (index == -SENTIMENT_ERR_DATA)
+        return sn_fail(err, SENTIMENT_ERR_DATA, "more than %d different labels",
+                       SN_MAX_LABELS);
+    if (index < 0)
+        return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
+    if (text_len > 0)
+        memcpy(s->text + s->text_len, text, text_len);
+    s->text_len += text_len;
+    s->label[s->count] = (uint32_t)index;
+    s->label_examples[index]++;
+    s->held_out[s->count] = held_out != 0;
+    s->held_out_count += held_out != 0;
+    s->offset[++s->count] = s->text_len;
+    return SENTIMENT_OK;
+}
+
+/* ---- corpus files ------------------------------------------------------ */
+
+/* Counts a malformed line skipped under "bad-lines skip", keeping what was
+ * wrong with the first one. */
+static int skip_line(sn_store *s, const char *path, unsigned long line, const char *why,
+                     sentiment_error *err)
+{
+    if (s->first_skipped == NULL) {
+        int n = snprintf(NULL, 0, "%s:%lu: %s", path, line, why);
+        s->first_skipped = n < 0 ? NULL : sn_malloc((size_t)n + 1);
+        if (s->first_skipped == NULL)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s:%lu: out of memory", path, line);
+        snprintf(s->first_skipped, (size_t)n + 1, "%s:%lu: %s", path, line, why);
+    }
+    s->skipped++;
+    return SENTIMENT_OK;
+}
+
+int sn_store_add_file(sn_store *s, const char *path, int held_out, int skip_bad_lines,
+                      sentiment_error *err)
+{
+    sentiment_reader *r;
+    const char *line;
+    size_t len;
+    int rc;
+
+    rc = sentiment_reader_open(&r, path, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    while ((rc = sentiment_reader_next(r, &line, &len, err)) == SENTIMENT_OK &&
+           line != NULL) {
+        sentiment_example ex;
+        sentiment_error detail;
+        if (len == 0)
+            continue;
+        rc = sentiment_parse_example(line, len, &ex, &detail);
+        if (rc == SENTIMENT_OK)
+            rc = sn_store_add(s, ex.label, ex.label_len, ex.text, ex.text_len, held_out,
+                              &detail);
+        if ((rc == SENTIMENT_ERR_FORMAT || rc == SENTIMENT_ERR_INVALID) && skip_bad_lines) {
+            rc = skip_line(s, path, sentiment_reader_line_number(r), detail.message, err);
+            if (rc != SENTIMENT_OK)
+                break;
+            continue;
+        }
+        if (rc != SENTIMENT_OK) {
+            sn_fail(err, rc, "%s:%lu: %s", path, sentiment_reader_line_number(r),
+                    detail.message);
+            break;
+        }
+    }
+    sentiment_reader_free(r);
+    return rc;
+}
