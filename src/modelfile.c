@@ -13,6 +13,9 @@
  * Files come from anywhere, so the reader trusts nothing: every size is
  * checked against what the file can actually hold before memory is
  * allocated for it, and every failure says what is wrong.
+ *
+ * Which format version a model needs is the model's own business
+ * (sn_model_format_version in model.c), so that model.c never calls here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,16 +35,6 @@
 #include "model.h"
 
 #define MAGIC "SNTMODEL"
-/* Version 1 holds 32-bit floats only; version 2 is written for models with
- * a quantized first layer (sections SCL8 and W1Q instead of SCAL and W1);
- * version 3 for models with word stems, whose VECT section has one more
- * field, and whose first layer may be either kind, told apart by the
- * section tags.  Each model is written in the lowest version that holds
- * it, so that a library that does not know what a model needs refuses it
- * by its version instead of misreading it. */
-#define FORMAT_VERSION 1
-#define FORMAT_VERSION_QUANTIZED 2
-#define FORMAT_VERSION_STEM 3
 #define HEADER_SIZE 40
 #define MAX_LABEL_BYTES 1024
 /* zlib cannot expand data by more than about 1032:1. */
@@ -245,7 +238,7 @@ static int build_payload(const sentiment_model *m, buffer *b)
     emit32(b, m->vectorizer.weighting);
     emit32(b, m->vectorizer.normalize);
     emit64(b, m->vectorizer.seed);
-    if (sn_model_format_version(m) >= FORMAT_VERSION_STEM)
+    if (sn_model_format_version(m) >= SN_FORMAT_VERSION_STEM)
         emit32(b, m->vectorizer.stem);
     end_section(b, s);
 
@@ -582,13 +575,6 @@ int sentiment_model_save(const sentiment_model *model, const char *path,
     return rc;
 }
 
-int sn_model_format_version(const sentiment_model *m)
-{
-    if (m->vectorizer.stem > 0)
-        return FORMAT_VERSION_STEM;
-    return m->net.w1q != NULL ? FORMAT_VERSION_QUANTIZED : FORMAT_VERSION;
-}
-
 /* ---- reading ----------------------------------------------------------- */
 
 typedef struct cursor {
@@ -917,7 +903,7 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
         return rc;
 
     if ((rc = open_section(c, "VECT", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "VECT", version >= FORMAT_VERSION_STEM ? 32 : 28)))
+        (rc = expect_size(&s, "VECT", version >= SN_FORMAT_VERSION_STEM ? 32 : 28)))
         return rc;
     p = s.p;
     m->vectorizer.bucket_bits = get32(p);
@@ -926,8 +912,8 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
     m->vectorizer.weighting = get32(p + 12);
     m->vectorizer.normalize = get32(p + 16);
     m->vectorizer.seed = get64(p + 20);
-    m->vectorizer.stem = version >= FORMAT_VERSION_STEM ? get32(p + 28) : 0;
-    if (version >= FORMAT_VERSION_STEM &&
+    m->vectorizer.stem = version >= SN_FORMAT_VERSION_STEM ? get32(p + 28) : 0;
+    if (version >= SN_FORMAT_VERSION_STEM &&
         (m->vectorizer.stem < 1 || m->vectorizer.stem > SN_MAX_STEM))
         return corrupt(c, "impossible stem length");
     if (m->vectorizer.char_ngrams < 1 || m->vectorizer.char_ngrams > SN_MAX_NGRAMS)
@@ -941,8 +927,8 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
         return corrupt(c, "impossible n-gram order");
 
     /* Versions 1 and 2 say by themselves; in version 3 the next tag does. */
-    quantized = version == FORMAT_VERSION_QUANTIZED ||
-        (version == FORMAT_VERSION_STEM && c->left >= 4 && memcmp(c->p, "SCL8", 4) == 0);
+    quantized = version == SN_FORMAT_VERSION_QUANTIZED ||
+        (version == SN_FORMAT_VERSION_STEM && c->left >= 4 && memcmp(c->p, "SCL8", 4) == 0);
     if (quantized) {
         if ((rc = parse_scale_codes(c, m)) != SENTIMENT_OK)
             return rc;
@@ -1013,11 +999,11 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     if (get32(data + 36) != (uint32_t)crc32(0L, data, 36))
         return corrupt(&c, "header checksum mismatch");
     version = get32(data + 8);
-    if (version < FORMAT_VERSION || version > FORMAT_VERSION_STEM)
+    if (version < SN_FORMAT_VERSION || version > SN_FORMAT_VERSION_LATEST)
         return sn_fail(err, SENTIMENT_ERR_VERSION,
                        "%s: model format version %u is not supported (this library "
-                       "reads versions %u to %u)", name, version, FORMAT_VERSION,
-                       FORMAT_VERSION_STEM);
+                       "reads versions %u to %u)", name, version, SN_FORMAT_VERSION,
+                       SN_FORMAT_VERSION_LATEST);
     if (get32(data + 12) != 0)
         return corrupt(&c, "unknown header flags");
     payload_len = get64(data + 16);
