@@ -14,23 +14,21 @@
  * checked against what the file can actually hold before memory is
  * allocated for it, and every failure says what is wrong.
  *
- * Which format version a model needs is the model's own business
+ * Replacing the file on disk safely is atomicfile.c's business, and
+ * which format version a model needs is the model's own
  * (sn_model_format_version in model.c), so that model.c never calls here.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
+#include "atomicfile.h"
 #include "internal.h"
 #include "model.h"
 
@@ -284,294 +282,61 @@ static int build_payload(const sentiment_model *m, buffer *b)
     return b->failed ? -1 : 0;
 }
 
-unsigned long sn_save_kill_after;
-static unsigned long save_written; /* by this save, for sn_save_kill_after */
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        size_t chunk = n;
-        if (sn_save_kill_after != 0 && chunk > sn_save_kill_after - save_written)
-            chunk = sn_save_kill_after - save_written;
-        ssize_t w = write(fd, p, chunk);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-        if (sn_save_kill_after != 0 && (save_written += (size_t)w) >= sn_save_kill_after)
-            raise(SIGKILL);
-    }
-    return 0;
-}
-
-/* The 40-byte header and the compressed payload of MODEL, in memory the
+/* The whole file for MODEL, header and compressed payload, in memory the
  * caller frees; PATH only names the file in messages. */
 static int encode_model(const sentiment_model *model, const char *path,
-                        unsigned char header[HEADER_SIZE], unsigned char **packed,
-                        uLongf *packed_len, sentiment_error *err)
+                        unsigned char **file, size_t *size, sentiment_error *err)
 {
     buffer payload = {0};
+    uLongf packed_len;
+    unsigned char *f = NULL, *packed;
     int rc = SENTIMENT_OK;
 
-    *packed = NULL;
     if (build_payload(model, &payload) < 0) {
         rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
         goto out;
     }
-    *packed_len = compressBound((uLong)payload.len);
-    *packed = sn_malloc(*packed_len);
-    if (*packed == NULL) {
+    packed_len = compressBound((uLong)payload.len);
+    f = sn_malloc(HEADER_SIZE + (size_t)packed_len);
+    if (f == NULL) {
         rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
         goto out;
     }
-    if (compress2(*packed, packed_len, payload.data, (uLong)payload.len, 6) != Z_OK) {
+    packed = f + HEADER_SIZE;
+    if (compress2(packed, &packed_len, payload.data, (uLong)payload.len, 6) != Z_OK) {
         rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: compression failed", path);
         goto out;
     }
-    memcpy(header, MAGIC, 8);
-    put32(header + 8, (uint32_t)sn_model_format_version(model));
-    put32(header + 12, 0);
-    put64(header + 16, payload.len);
-    put64(header + 24, *packed_len);
-    put32(header + 32, (uint32_t)crc32_z(0L, *packed, *packed_len));
-    put32(header + 36, (uint32_t)crc32(0L, header, 36));
+    memcpy(f, MAGIC, 8);
+    put32(f + 8, (uint32_t)sn_model_format_version(model));
+    put32(f + 12, 0);
+    put64(f + 16, payload.len);
+    put64(f + 24, packed_len);
+    put32(f + 32, (uint32_t)crc32_z(0L, packed, packed_len));
+    put32(f + 36, (uint32_t)crc32(0L, f, 36));
+    *file = f;
+    *size = HEADER_SIZE + (size_t)packed_len;
+    f = NULL;
 out:
-    if (rc != SENTIMENT_OK) {
-        sn_free(*packed);
-        *packed = NULL;
-    }
+    sn_free(f);
     sn_free(payload.data);
-    return rc;
-}
-
-/* A copy of the N bytes at S, NUL-terminated; NULL with errno ENOMEM. */
-static char *copy_string(const char *s, size_t n)
-{
-    char *c = sn_malloc(n + 1);
-
-    if (c == NULL) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    memcpy(c, s, n);
-    c[n] = '\0';
-    return c;
-}
-
-/* What symbolic link LINK points to, in memory the caller frees, relative
- * targets taken from LINK's directory; NULL with errno set. */
-static char *link_target(const char *link)
-{
-    size_t size = 256;
-    const char *slash = strrchr(link, '/');
-    size_t dirlen = slash != NULL ? (size_t)(slash - link) + 1 : 0;
-
-    for (;;) {
-        char *buf = sn_malloc(dirlen + size);
-        ssize_t n;
-
-        if (buf == NULL) {
-            errno = ENOMEM;
-            return NULL;
-        }
-        n = readlink(link, buf + dirlen, size);
-        if (n < 0) {
-            sn_free(buf);
-            return NULL;
-        }
-        if ((size_t)n < size) {
-            buf[dirlen + (size_t)n] = '\0';
-            if (buf[dirlen] == '/') {
-                char *abs = copy_string(buf + dirlen, (size_t)n);
-                sn_free(buf);
-                return abs;
-            }
-            memcpy(buf, link, dirlen);
-            return buf;
-        }
-        sn_free(buf);
-        if (size > ((size_t)-1 - dirlen) / 2) {
-            errno = ENAMETOOLONG;
-            return NULL;
-        }
-        size *= 2;
-    }
-}
-
-/* The file a save to PATH replaces: PATH, or the end of the chain of
- * symbolic links that starts there, so that the link stays a link and the
- * new file is renamed into its target's own directory.  NULL with errno
- * set (ELOOP for a loop).  The end need not exist. */
-static char *follow_links(const char *path)
-{
-    char *cur = copy_string(path, strlen(path));
-
-    for (int hops = 0; cur != NULL; hops++) {
-        struct stat st;
-        char *next;
-
-        if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
-            return cur; /* what cannot be looked at is reported by open() */
-        if (hops == 40) { /* as the kernel counts */
-            sn_free(cur);
-            errno = ELOOP;
-            return NULL;
-        }
-        next = link_target(cur);
-        sn_free(cur);
-        cur = next;
-    }
-    return NULL;
-}
-
-/* Creates a new file named TMP (ending in six characters to choose) with
- * open(O_EXCL), not mkstemp(): the mode 0666 then passes through the umask
- * (and the directory's default ACL) as for any new file, without reading
- * the umask, which cannot be done without changing it, in every thread. */
-static int create_temporary(char *tmp)
-{
-    static const char letters[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    char *x = tmp + strlen(tmp) - 6;
-    struct timespec now;
-    uint64_t state;
-
-    clock_gettime(CLOCK_REALTIME, &now);
-    state = (uint64_t)now.tv_nsec ^ ((uint64_t)now.tv_sec << 30) ^
-            ((uint64_t)getpid() << 42) ^ (uint64_t)(uintptr_t)&now;
-    for (int attempt = 0; attempt < 1000; attempt++) {
-        uint64_t r = sn_rng_next(&state);
-        int fd;
-
-        for (int i = 0; i < 6; i++, r /= 62)
-            x[i] = letters[r % 62];
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    return -1;
-}
-
-/* Gives the new file FD the owner, group and mode of OLD, the file it
- * replaces, as far as this process may: a user who cannot give a file away
- * still keeps its group when a member of it. */
-static int keep_owner_and_mode(int fd, const struct stat *old)
-{
-    if (fchown(fd, old->st_uid, old->st_gid) < 0 &&
-        (errno != EPERM || (fchown(fd, (uid_t)-1, old->st_gid) < 0 && errno != EPERM)))
-        return -1;
-    /* After fchown, which may clear the set-user-ID and set-group-ID bits. */
-    return fchmod(fd, old->st_mode & 07777);
-}
-
-/* The directory of PATH, to sync after a rename into it; NULL with errno
- * ENOMEM.  Taken before the rename, so that nothing can fail for memory
- * once the new file is in place. */
-static char *directory_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return copy_string(".", 1);
-    return copy_string(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
-/* Syncs directory DIR, so that a rename into it lasts.  File systems that
- * cannot sync a directory say EINVAL; that is no failure. */
-static int sync_directory(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_CLOEXEC), rc = 0;
-
-    if (fd < 0)
-        return errno == EACCES ? 0 : -1; /* a directory one may write but not read */
-    if (fsync(fd) < 0 && errno != EINVAL && errno != ENOTSUP)
-        rc = -1;
-    close(fd);
-    return rc;
-}
-
-/* Writes header and payload under a new name beside TARGET and renames it
- * into place; on any failure the new file is removed and TARGET left as it
- * was.  PATH is what the caller named, for messages. */
-static int replace_file(const char *path, const char *target,
-                        const unsigned char *header, const unsigned char *packed,
-                        size_t packed_len, sentiment_error *err)
-{
-    size_t n = strlen(target);
-    char *tmp = sn_malloc(n + 12), *dir = directory_of(target);
-    struct stat old;
-    int existed, fd, rc = SENTIMENT_OK;
-
-    if (tmp == NULL || dir == NULL) {
-        sn_free(tmp);
-        sn_free(dir);
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
-    }
-    memcpy(tmp, target, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    existed = stat(target, &old) == 0;
-    if (existed && !S_ISREG(old.st_mode)) {
-        /* A rename would put a file where a device, FIFO or directory is. */
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path,
-                     S_ISDIR(old.st_mode) ? strerror(EISDIR) : "not a regular file");
-        goto out;
-    }
-    fd = create_temporary(tmp);
-    if (fd < 0) {
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: cannot create a temporary file: %s",
-                     path, strerror(errno));
-        goto out;
-    }
-    if (sn_save_kill_after != 0)
-        save_written = 0;
-    if ((existed && keep_owner_and_mode(fd, &old) < 0) ||
-        write_all(fd, header, HEADER_SIZE) < 0 ||
-        write_all(fd, packed, packed_len) < 0 || fsync(fd) < 0)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));
-    if (close(fd) < 0 && rc == SENTIMENT_OK)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));
-    if (rc == SENTIMENT_OK && rename(tmp, target) < 0)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: cannot rename %s into place: %s",
-                     path, tmp, strerror(errno));
-    if (rc != SENTIMENT_OK)
-        unlink(tmp);
-    else if (sync_directory(dir) < 0)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: written, but its directory could not "
-                     "be synced: %s", path, strerror(errno));
-out:
-    sn_free(tmp);
-    sn_free(dir);
     return rc;
 }
 
 int sentiment_model_save(const sentiment_model *model, const char *path,
                          sentiment_error *err)
 {
-    unsigned char header[HEADER_SIZE];
-    unsigned char *packed = NULL;
-    uLongf packed_len = 0;
-    char *target = NULL;
+    unsigned char *file = NULL;
+    size_t size = 0;
     int rc;
 
     if (model == NULL || path == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no model or no path to save to");
-    rc = encode_model(model, path, header, &packed, &packed_len, err);
+    rc = encode_model(model, path, &file, &size, err);
     if (rc != SENTIMENT_OK)
         return rc;
-    /* Write beside the target and rename: a crash or a full disk mid-write
-     * leaves any previous model at PATH whole. */
-    target = follow_links(path);
-    if (target == NULL)
-        rc = errno == ENOMEM
-             ? sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path)
-             : sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
-    else
-        rc = replace_file(path, target, header, packed, packed_len, err);
-    sn_free(target);
-    sn_free(packed);
+    rc = sn_file_replace(path, file, size, err);
+    sn_free(file);
     return rc;
 }
 
