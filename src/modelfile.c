@@ -29,7 +29,9 @@
 #include <zlib.h>
 
 #include "atomicfile.h"
+#include "buffer.h"
 #include "internal.h"
+#include "littleendian.h"
 #include "model.h"
 
 #define MAGIC "SNTMODEL"
@@ -40,127 +42,56 @@
 
 enum { NET_FLAG_BATCHNORM = 1 };
 
-/* ---- little-endian encoding ------------------------------------------- */
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-        (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static uint32_t float_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float bits_float(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
 /* ---- writing ----------------------------------------------------------- */
 
-typedef struct buffer {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} buffer;
+/* The writers append to an sn_buffer, which remembers a failure to grow:
+ * build_payload() checks for memory once, at the end. */
 
-static unsigned char *grow(buffer *b, size_t n)
+static void emit32(sn_buffer *b, uint32_t v)
 {
-    if (b->failed)
-        return NULL;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *p = sn_realloc(b->data, cap);
-        if (p == NULL) {
-            b->failed = 1;
-            return NULL;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    b->len += n;
-    return b->data + b->len - n;
-}
-
-static void emit32(buffer *b, uint32_t v)
-{
-    unsigned char *p = grow(b, 4);
+    unsigned char *p = sn_buffer_grow(b, 4);
     if (p)
-        put32(p, v);
+        sn_put32le(p, v);
 }
 
-static void emit64(buffer *b, uint64_t v)
+static void emit64(sn_buffer *b, uint64_t v)
 {
-    unsigned char *p = grow(b, 8);
+    unsigned char *p = sn_buffer_grow(b, 8);
     if (p)
-        put64(p, v);
+        sn_put64le(p, v);
 }
 
-static void emit_bytes(buffer *b, const void *data, size_t n)
+static void emit_floats(sn_buffer *b, const float *f, size_t n)
 {
-    unsigned char *p = grow(b, n);
-    if (p)
-        memcpy(p, data, n);
-}
-
-static void emit_floats(buffer *b, const float *f, size_t n)
-{
-    unsigned char *p = grow(b, 4 * n);
+    unsigned char *p = sn_buffer_grow(b, 4 * n);
     if (p)
         for (size_t i = 0; i < n; i++)
-            put32(p + 4 * i, float_bits(f[i]));
+            sn_put32le(p + 4 * i, sn_float_bits(f[i]));
 }
 
 /* Starts a section; returns where its length goes, patched by end_section. */
-static size_t begin_section(buffer *b, const char tag[4])
+static size_t begin_section(sn_buffer *b, const char tag[4])
 {
-    emit_bytes(b, tag, 4);
+    sn_buffer_append(b, tag, 4);
     emit64(b, 0);
     return b->len;
 }
 
-static void end_section(buffer *b, size_t start)
+static void end_section(sn_buffer *b, size_t start)
 {
     if (!b->failed)
-        put64(b->data + start - 8, b->len - start);
+        sn_put64le(b->data + start - 8, b->len - start);
 }
 
 /* Quantized feature scales: the step, then a byte per bucket, the scale
  * being byte x step (see sn_scale_quantize: the scales in memory already
  * are, so the division below is exact). */
-static void emit_scale_codes(buffer *b, const float *scale, float step, size_t n)
+static void emit_scale_codes(sn_buffer *b, const float *scale, float step, size_t n)
 {
     unsigned char *p;
 
     emit_floats(b, &step, 1);
-    p = grow(b, n);
+    p = sn_buffer_grow(b, n);
     if (p)
         for (size_t i = 0; i < n; i++)
             p[i] = step > 0 ? (unsigned char)lroundf(scale[i] / step) : 0;
@@ -169,7 +100,7 @@ static void emit_scale_codes(buffer *b, const float *scale, float step, size_t n
 /* The quantized first layer: bits, number of rows kept, a bit per row
  * (set: kept), the kept rows' scales as bfloat16, then their codes.  Rows
  * that are all zero take no more than their bit. */
-static void emit_quantized_rows(buffer *b, const sn_network *net)
+static void emit_quantized_rows(sn_buffer *b, const sn_network *net)
 {
     const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
     const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
@@ -177,32 +108,30 @@ static void emit_quantized_rows(buffer *b, const sn_network *net)
 
     emit32(b, net->quant_bits);
     emit32(b, (uint32_t)net->rows_stored);
-    p = grow(b, map_bytes);
+    p = sn_buffer_grow(b, map_bytes);
     if (p) {
         memset(p, 0, map_bytes);
         for (uint32_t r = 0; r < net->inputs; r++)
             if (sn_quant_row_index(net, r) >= 0)
                 p[r / 8] |= (unsigned char)(1u << (r % 8));
     }
-    p = grow(b, 2 * net->rows_stored);
+    p = sn_buffer_grow(b, 2 * net->rows_stored);
     if (p)
         for (uint32_t r = 0; r < net->inputs; r++) {
             long k = sn_quant_row_index(net, r);
             if (k >= 0) {
-                uint32_t bits = float_bits(net->row_scale[k]) >> 16;
-                p[0] = (unsigned char)bits;
-                p[1] = (unsigned char)(bits >> 8);
+                sn_put16le(p, (uint16_t)(sn_float_bits(net->row_scale[k]) >> 16));
                 p += 2;
             }
         }
     for (uint32_t r = 0; r < net->inputs; r++) {
         long k = sn_quant_row_index(net, r);
         if (k >= 0)
-            emit_bytes(b, net->w1q + (size_t)k * row_bytes, row_bytes);
+            sn_buffer_append(b, net->w1q + (size_t)k * row_bytes, row_bytes);
     }
 }
 
-static int build_payload(const sentiment_model *m, buffer *b)
+static int build_payload(const sentiment_model *m, sn_buffer *b)
 {
     const sn_network *net = &m->net;
     const size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
@@ -213,7 +142,7 @@ static int build_payload(const sentiment_model *m, buffer *b)
     for (size_t i = 0; i < m->label_count; i++) {
         size_t n = strlen(m->labels[i]);
         emit32(b, (uint32_t)n);
-        emit_bytes(b, m->labels[i], n);
+        sn_buffer_append(b, m->labels[i], n);
     }
     end_section(b, s);
 
@@ -225,7 +154,7 @@ static int build_payload(const sentiment_model *m, buffer *b)
         const sn_lexicon_entry *e = &m->lexicon.entries[i];
         emit32(b, e->classes);
         emit32(b, e->len);
-        emit_bytes(b, m->lexicon.strings + e->offset, e->len);
+        sn_buffer_append(b, m->lexicon.strings + e->offset, e->len);
     }
     end_section(b, s);
 
@@ -287,7 +216,7 @@ static int build_payload(const sentiment_model *m, buffer *b)
 static int encode_model(const sentiment_model *model, const char *path,
                         unsigned char **file, size_t *size, sentiment_error *err)
 {
-    buffer payload = {0};
+    sn_buffer payload = SN_BUFFER_INIT;
     uLongf packed_len;
     unsigned char *f = NULL, *packed;
     int rc = SENTIMENT_OK;
@@ -308,18 +237,18 @@ static int encode_model(const sentiment_model *model, const char *path,
         goto out;
     }
     memcpy(f, MAGIC, 8);
-    put32(f + 8, (uint32_t)sn_model_format_version(model));
-    put32(f + 12, 0);
-    put64(f + 16, payload.len);
-    put64(f + 24, packed_len);
-    put32(f + 32, (uint32_t)crc32_z(0L, packed, packed_len));
-    put32(f + 36, (uint32_t)crc32(0L, f, 36));
+    sn_put32le(f + 8, (uint32_t)sn_model_format_version(model));
+    sn_put32le(f + 12, 0);
+    sn_put64le(f + 16, payload.len);
+    sn_put64le(f + 24, packed_len);
+    sn_put32le(f + 32, (uint32_t)crc32_z(0L, packed, packed_len));
+    sn_put32le(f + 36, (uint32_t)crc32(0L, f, 36));
     *file = f;
     *size = HEADER_SIZE + (size_t)packed_len;
     f = NULL;
 out:
     sn_free(f);
-    sn_free(payload.data);
+    sn_buffer_release(&payload);
     return rc;
 }
 
@@ -381,7 +310,7 @@ static int open_section(cursor *c, const char tag[4], cursor *body)
                  (const char *)p);
         return corrupt(c, msg);
     }
-    len = get64(p + 4);
+    len = sn_get64le(p + 4);
     *body = *c;
     if (len > c->left) {
         snprintf(msg, sizeof msg, "section '%.4s' is longer than the payload", tag);
@@ -407,7 +336,7 @@ static int expect_size(cursor *body, const char *tag, uint64_t want)
 static void read_floats(const unsigned char *p, float *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = bits_float(get32(p + 4 * i));
+        out[i] = sn_bits_float(sn_get32le(p + 4 * i));
 }
 
 static int check_floats(cursor *c, const float *f, size_t n, const char *what)
@@ -434,7 +363,7 @@ static int parse_labels(cursor *c, sentiment_model *m)
         return rc;
     if (take(&s, 4, &p) < 0)
         return corrupt(c, "label section too short");
-    count = get32(p);
+    count = sn_get32le(p);
     if (count < 1 || count > SN_MAX_LABELS || count > s.left / 5)
         return corrupt(c, "impossible number of labels");
     m->labels = sn_calloc(count, sizeof *m->labels);
@@ -445,7 +374,7 @@ static int parse_labels(cursor *c, sentiment_model *m)
         uint32_t n;
         if (take(&s, 4, &p) < 0)
             return corrupt(c, "label section too short");
-        n = get32(p);
+        n = sn_get32le(p);
         if (n == 0 || n > MAX_LABEL_BYTES || take(&s, n, &p) < 0)
             return corrupt(c, "a label has an impossible length");
         if (memchr(p, '\0', n) || memchr(p, '\t', n) || memchr(p, '\n', n))
@@ -475,9 +404,9 @@ static int parse_tokenizer(cursor *c, sentiment_model *m)
         return rc;
     if (take(&s, 12, &p) < 0)
         return corrupt(c, "tokenizer section too short");
-    m->tokenizer.rules = get32(p);
-    m->tokenizer.flags = get32(p + 4);
-    count = get32(p + 8);
+    m->tokenizer.rules = sn_get32le(p);
+    m->tokenizer.flags = sn_get32le(p + 4);
+    count = sn_get32le(p + 8);
     if (m->tokenizer.rules != SN_TOKENIZER_RULES)
         return sn_fail(c->err, SENTIMENT_ERR_VERSION,
                        "%s: made with version %u of the tokenizer rules, and this "
@@ -491,8 +420,8 @@ static int parse_tokenizer(cursor *c, sentiment_model *m)
         uint32_t classes, len;
         if (take(&s, 8, &p) < 0)
             return corrupt(c, "tokenizer section too short");
-        classes = get32(p);
-        len = get32(p + 4);
+        classes = sn_get32le(p);
+        len = sn_get32le(p + 4);
         if (classes == 0 || classes >= (1u << SN_LEX_CLASSES) || len == 0 ||
             len > SN_LEX_MAX_ENTRY || take(&s, len, &p) < 0)
             return corrupt(c, "a word-list entry is malformed");
@@ -559,8 +488,8 @@ static int parse_quantized_rows(cursor *c, cursor s, sentiment_model *m,
 
     if (s.left < 8)
         return corrupt(c, "quantized first layer section too short");
-    bits = get32(s.p);
-    count = get32(s.p + 4);
+    bits = sn_get32le(s.p);
+    count = sn_get32le(s.p + 4);
     if (bits != 8 && bits != 4)
         return corrupt(c, "unknown quantization of the first layer");
     if (count > inputs)
@@ -587,12 +516,10 @@ static int parse_quantized_rows(cursor *c, cursor s, sentiment_model *m,
     if (rc != SENTIMENT_OK)
         return rc;
     for (uint32_t r = 0, nth = 0; r < inputs; r++) {
-        uint32_t u;
         float f;
         if (!(map[r / 8] >> (r % 8) & 1))
             continue;
-        u = ((uint32_t)scales[0] | (uint32_t)scales[1] << 8) << 16;
-        f = bits_float(u);
+        f = sn_bits_float((uint32_t)sn_get16le(scales) << 16);
         if (!(f > 0 && f < 1e30f))
             return corrupt(c, "a quantized row has an impossible scale");
         for (size_t j = 0; j < row_bytes; j++) {
@@ -671,13 +598,13 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
         (rc = expect_size(&s, "VECT", version >= SN_FORMAT_VERSION_STEM ? 32 : 28)))
         return rc;
     p = s.p;
-    m->vectorizer.bucket_bits = get32(p);
-    m->vectorizer.ngrams = get32(p + 4);
-    m->vectorizer.char_ngrams = get32(p + 8);
-    m->vectorizer.weighting = get32(p + 12);
-    m->vectorizer.normalize = get32(p + 16);
-    m->vectorizer.seed = get64(p + 20);
-    m->vectorizer.stem = version >= SN_FORMAT_VERSION_STEM ? get32(p + 28) : 0;
+    m->vectorizer.bucket_bits = sn_get32le(p);
+    m->vectorizer.ngrams = sn_get32le(p + 4);
+    m->vectorizer.char_ngrams = sn_get32le(p + 8);
+    m->vectorizer.weighting = sn_get32le(p + 12);
+    m->vectorizer.normalize = sn_get32le(p + 16);
+    m->vectorizer.seed = sn_get64le(p + 20);
+    m->vectorizer.stem = version >= SN_FORMAT_VERSION_STEM ? sn_get32le(p + 28) : 0;
     if (version >= SN_FORMAT_VERSION_STEM &&
         (m->vectorizer.stem < 1 || m->vectorizer.stem > SN_MAX_STEM))
         return corrupt(c, "impossible stem length");
@@ -715,10 +642,10 @@ static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
         (rc = expect_size(&s, "NETW", 20)) != SENTIMENT_OK)
         return rc;
     p = s.p;
-    inputs = get32(p);
-    hidden = get32(p + 4);
-    outputs = get32(p + 8);
-    flags = get32(p + 12);
+    inputs = sn_get32le(p);
+    hidden = sn_get32le(p + 4);
+    outputs = sn_get32le(p + 8);
+    flags = sn_get32le(p + 12);
     if (inputs != UINT32_C(1) << m->vectorizer.bucket_bits)
         return corrupt(c, "network input size differs from the number of buckets");
     if (outputs != m->label_count)
@@ -761,18 +688,18 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
         return sn_fail(err, SENTIMENT_ERR_CORRUPT, "%s: not a libsentiment model file",
                        name);
     }
-    if (get32(data + 36) != (uint32_t)crc32(0L, data, 36))
+    if (sn_get32le(data + 36) != (uint32_t)crc32(0L, data, 36))
         return corrupt(&c, "header checksum mismatch");
-    version = get32(data + 8);
+    version = sn_get32le(data + 8);
     if (version < SN_FORMAT_VERSION || version > SN_FORMAT_VERSION_LATEST)
         return sn_fail(err, SENTIMENT_ERR_VERSION,
                        "%s: model format version %u is not supported (this library "
                        "reads versions %u to %u)", name, version, SN_FORMAT_VERSION,
                        SN_FORMAT_VERSION_LATEST);
-    if (get32(data + 12) != 0)
+    if (sn_get32le(data + 12) != 0)
         return corrupt(&c, "unknown header flags");
-    payload_len = get64(data + 16);
-    packed_len = get64(data + 24);
+    payload_len = sn_get64le(data + 16);
+    packed_len = sn_get64le(data + 24);
     if (packed_len != size - HEADER_SIZE)
         return corrupt(&c, packed_len > size - HEADER_SIZE ?
                        "file is truncated" : "unexpected bytes after the data");
@@ -780,7 +707,7 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
         payload_len > (uint64_t)ULONG_MAX || payload_len > SIZE_MAX)
         return corrupt(&c, "impossible payload size");
 
-    if (get32(data + 32) != (uint32_t)crc32_z(0L, data + HEADER_SIZE, (z_size_t)packed_len))
+    if (sn_get32le(data + 32) != (uint32_t)crc32_z(0L, data + HEADER_SIZE, (z_size_t)packed_len))
         return corrupt(&c, "checksum mismatch");
 
     payload = sn_malloc((size_t)payload_len);

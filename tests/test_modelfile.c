@@ -26,7 +26,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "buffer.h"
 #include "internal.h"
+#include "littleendian.h"
 #include "model.h"
 #include "testutil.h"
 #include "modelbytes.h"
@@ -1478,6 +1480,65 @@ static void test_model_save_fails_cleanly_when_memory_runs_out(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* What the writer appends field by field: a failure to grow is kept, so
+ * that one check at the end sees it, and what came before stays. */
+static void test_buffer_keeps_its_bytes_and_remembers_running_out_of_memory(void **state)
+{
+    sn_buffer b = SN_BUFFER_INIT;
+    unsigned char *p;
+
+    (void)state;
+    assert_int_equal(sn_buffer_append(&b, "", 0), 0);
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(sn_buffer_append(&b, "abc", 3), 0);
+    assert_int_equal(b.len, 9000);
+    assert_true(b.cap >= 9000);
+    assert_memory_equal(b.data + 8997, "abc", 3);
+    sn_alloc_count = 0;
+    sn_alloc_fail_at = 1;
+    assert_null(sn_buffer_grow(&b, b.cap)); /* must reallocate */
+    sn_alloc_fail_at = 0;
+    assert_true(b.failed);
+    assert_null(sn_buffer_grow(&b, 1));
+    assert_int_equal(sn_buffer_append(&b, "x", 1), -1);
+    assert_int_equal(sn_buffer_append(&b, "", 0), -1);
+    assert_int_equal(b.len, 9000);
+    assert_memory_equal(b.data, "abcabc", 6);
+    sn_buffer_release(&b);
+
+    /* A size that cannot be added to what is there fails, not wraps. */
+    p = sn_buffer_grow(&b, 16);
+    assert_non_null(p);
+    assert_null(sn_buffer_grow(&b, (size_t)-1 - 8));
+    assert_true(b.failed);
+    assert_int_equal(b.len, 16);
+    sn_buffer_release(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_false(b.failed);
+}
+
+/* Model files and hashes are the same bytes on every machine. */
+static void test_little_endian_helpers_put_the_low_byte_first(void **state)
+{
+    unsigned char p[8];
+
+    (void)state;
+    sn_put16le(p, 0x0102);
+    assert_memory_equal(p, "\x02\x01", 2);
+    assert_int_equal(sn_get16le(p), 0x0102);
+    sn_put32le(p, 0x01020304);
+    assert_memory_equal(p, "\x04\x03\x02\x01", 4);
+    assert_int_equal(sn_get32le(p), 0x01020304);
+    sn_put64le(p, UINT64_C(0x0102030405060708));
+    assert_memory_equal(p, "\x08\x07\x06\x05\x04\x03\x02\x01", 8);
+    assert_true(sn_get64le(p) == UINT64_C(0x0102030405060708));
+    sn_put64le(p, UINT64_MAX - 1);
+    assert_true(sn_get64le(p) == UINT64_MAX - 1);
+    assert_int_equal(sn_float_bits(1.0f), 0x3F800000);
+    assert_true(sn_bits_float(0xC0000000) == -2.0f);
+}
+
 static void test_classify_fails_cleanly_when_memory_runs_out(void **state)
 {
     const char *text = "The staff were friendly, the room was dirty. \xC3\x89t\xC3\xA9!";
@@ -1585,6 +1646,8 @@ int main(void)
         cmocka_unit_test(test_model_load_checks_the_output_layer_against_the_payload_before_allocating),
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_buffer_keeps_its_bytes_and_remembers_running_out_of_memory),
+        cmocka_unit_test(test_little_endian_helpers_put_the_low_byte_first),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_batch_names_the_failing_text_by_its_index_in_the_batch),
     };
