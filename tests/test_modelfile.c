@@ -802,6 +802,95 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* A row of the table of sections in sentiment-model(5): the tag, padded
+ * with spaces to 4 bytes as in a file, and which models hold the section
+ * ("all", "float" or "quantized"). */
+typedef struct man_section {
+    char tag[5];
+    char models[16];
+} man_section;
+
+/* The rows of that table, read from the man page's source; the count. */
+static size_t read_man_sections(man_section *rows, size_t most)
+{
+    char path[4096], line[512];
+    int in_payload = 0, in_table = 0;
+    size_t n = 0;
+    FILE *f;
+
+    tu_source_path(path, sizeof path, "man/sentiment-model.5.in");
+    f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("cannot read %s", path);
+    while (fgets(line, sizeof line, f) != NULL) {
+        char tag[8], models[16];
+        if (strncmp(line, ".SS Payload", 11) == 0)
+            in_payload = 1;
+        else if (in_payload && strncmp(line, ".TS", 3) == 0)
+            in_table = 1;
+        else if (in_table && strncmp(line, ".TE", 3) == 0)
+            break;
+        else if (in_table && strchr(line, '\t') != NULL &&
+                 sscanf(line, "%7[^\t]\t%15[^\t]", tag, models) == 2 &&
+                 strcmp(tag, "tag") != 0) {
+            assert_true(n < most);
+            assert_true(strlen(tag) <= 4);
+            if (strcmp(models, "all") != 0 && strcmp(models, "float") != 0 &&
+                strcmp(models, "quantized") != 0)
+                fail_msg("section %s: unknown models '%s' in %s", tag, models, path);
+            snprintf(rows[n].tag, sizeof rows[n].tag, "%-4s", tag);
+            snprintf(rows[n].models, sizeof rows[n].models, "%s", models);
+            n++;
+        }
+    }
+    fclose(f);
+    if (n == 0)
+        fail_msg("no table of sections under Payload in %s", path);
+    return n;
+}
+
+/* The table of sections in sentiment-model(5) is what is written: the
+ * same tags, in the same order, in float and quantized models, with and
+ * without stems (format versions 1, 2 and 3). */
+static void test_model_file_holds_the_sections_of_the_man_page_in_its_order(void **state)
+{
+    static const char *const bits[] = {"0", "8"}, *const stems[] = {"0", "5"};
+    man_section rows[32];
+    size_t count = read_man_sections(rows, 32);
+
+    (void)state;
+    for (size_t q = 0; q < 2; q++)
+        for (size_t s = 0; s < 2; s++) {
+            const char *const options[] = {
+                "buckets", "256", "hidden", "4", "epochs", "2", "validation", "0",
+                "quantize", bits[q], "stem", stems[s], NULL};
+            sentiment_model *m = tu_train_tiny(options);
+            size_t size, len, pos = 0;
+            unsigned char *file = tu_model_bytes(m, &size);
+            unsigned char *payload = tu_unpack(file, &len);
+
+            for (size_t r = 0; r < count; r++) {
+                if (strcmp(rows[r].models, "all") != 0 &&
+                    strcmp(rows[r].models, q ? "quantized" : "float") != 0)
+                    continue;
+                assert_true(pos + 12 <= len);
+                if (memcmp(payload + pos, rows[r].tag, 4) != 0)
+                    fail_msg("a %s model (version %u) holds '%.4s' where the man page "
+                             "has '%s'", q ? "quantized" : "float",
+                             (unsigned)tu_get32(file + 8), (const char *)payload + pos,
+                             rows[r].tag);
+                pos += 12 + (size_t)(tu_get32(payload + pos + 4) |
+                                     (uint64_t)tu_get32(payload + pos + 8) << 32);
+            }
+            if (pos != len)
+                fail_msg("a %s model holds sections after those of the man page",
+                         q ? "quantized" : "float");
+            free(payload);
+            free(file);
+            sentiment_model_free(m);
+        }
+}
+
 /* A model is written in the oldest format version that holds it, so that
  * libraries from before word stems still read the models that have none,
  * and refuse by the version those that have them. */
@@ -1638,6 +1727,7 @@ int main(void)
         cmocka_unit_test(test_model_round_trip_keeps_the_default_settings_and_word_lists),
         cmocka_unit_test(test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting),
         cmocka_unit_test(test_model_without_stems_keeps_the_first_format_version),
+        cmocka_unit_test(test_model_file_holds_the_sections_of_the_man_page_in_its_order),
         cmocka_unit_test(test_model_trained_with_a_rule_off_classifies_as_before_saving),
         cmocka_unit_test(test_model_classifies_with_the_rules_it_was_trained_with),
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
