@@ -22,6 +22,13 @@ sentiment_model *sn_model_new(void)
     return m;
 }
 
+int sn_model_format_version(const sentiment_model *m)
+{
+    if (m->vectorizer.stem > 0)
+        return SN_FORMAT_VERSION_STEM;
+    return m->net.w1q != NULL ? SN_FORMAT_VERSION_QUANTIZED : SN_FORMAT_VERSION;
+}
+
 int sn_model_set_labels(sentiment_model *m, char *const *labels, size_t count,
                         sentiment_error *err)
 {

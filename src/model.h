@@ -46,8 +46,22 @@ sentiment_model *sn_model_new(void);
 int sn_model_set_labels(sentiment_model *m, char *const *labels, size_t count,
                         sentiment_error *err);
 
-/* The version of the file format MODEL is written in: quantized models
- * need a newer one. */
+/* The versions of the model file format, sentiment-model(5).  Version 1
+ * holds 32-bit floats only; version 2 is written for models with a
+ * quantized first layer (sections SCL8 and W1Q instead of SCAL and W1);
+ * version 3 for models with word stems, whose VECT section has one more
+ * field, and whose first layer may be either kind, told apart by the
+ * section tags. */
+enum {
+    SN_FORMAT_VERSION = 1,
+    SN_FORMAT_VERSION_QUANTIZED = 2,
+    SN_FORMAT_VERSION_STEM = 3,
+    SN_FORMAT_VERSION_LATEST = SN_FORMAT_VERSION_STEM
+};
+
+/* The version of the file format MODEL is written in: the lowest that
+ * holds what it needs, so that a library that does not know what a model
+ * needs refuses it by its version instead of misreading it. */
 int sn_model_format_version(const sentiment_model *m);
 
 #endif

@@ -6,42 +6,43 @@
  * compressed data and one of the header itself) and a zlib stream holding
  * the payload, a sequence of tagged sections.  Everything is little-endian.
  *
+ * Each section has its own pair here, write_X() and parse_X(), and the
+ * table sections[] lists them in the order of the file, as the table of
+ * the man page does: the writer and the reader both walk it, so that they
+ * cannot disagree about which sections come in which order.
+ *
  * The checksum covers the compressed bytes, not the payload: zlib ignores
  * the unused bits at the end of its last block, so a damaged file could
  * otherwise inflate to the right payload and pass unnoticed.
  *
  * Files come from anywhere, so the reader trusts nothing: every size is
  * checked against what the file can actually hold before memory is
- * allocated for it, and every failure says what is wrong.
+ * allocated for it, and every failure says what is wrong.  For the network
+ * that takes two passes: the sizes of the first layer, DENS and BNST depend
+ * on NETW and are all checked (parse_X) before the network is allocated
+ * and filled (fill_X).
+ *
+ * Replacing the file on disk safely is atomicfile.c's business, and
+ * which format version a model needs is the model's own
+ * (sn_model_format_version in model.c), so that model.c never calls here.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
+#include "atomicfile.h"
+#include "buffer.h"
 #include "internal.h"
+#include "littleendian.h"
 #include "model.h"
 
 #define MAGIC "SNTMODEL"
-/* Version 1 holds 32-bit floats only; version 2 is written for models with
- * a quantized first layer (sections SCL8 and W1Q instead of SCAL and W1);
- * version 3 for models with word stems, whose VECT section has one more
- * field, and whose first layer may be either kind, told apart by the
- * section tags.  Each model is written in the lowest version that holds
- * it, so that a library that does not know what a model needs refuses it
- * by its version instead of misreading it. */
-#define FORMAT_VERSION 1
-#define FORMAT_VERSION_QUANTIZED 2
-#define FORMAT_VERSION_STEM 3
 #define HEADER_SIZE 40
 #define MAX_LABEL_BYTES 1024
 /* zlib cannot expand data by more than about 1032:1. */
@@ -49,547 +50,34 @@
 
 enum { NET_FLAG_BATCHNORM = 1 };
 
-/* ---- little-endian encoding ------------------------------------------- */
+/* ---- writing fields ---------------------------------------------------- */
 
-static void put32(unsigned char *p, uint32_t v)
+/* The writers append to an sn_buffer, which remembers a failure to grow:
+ * build_payload() checks for memory once, at the end. */
+
+static void emit32(sn_buffer *b, uint32_t v)
 {
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-        (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static uint32_t float_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float bits_float(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* ---- writing ----------------------------------------------------------- */
-
-typedef struct buffer {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} buffer;
-
-static unsigned char *grow(buffer *b, size_t n)
-{
-    if (b->failed)
-        return NULL;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *p = sn_realloc(b->data, cap);
-        if (p == NULL) {
-            b->failed = 1;
-            return NULL;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    b->len += n;
-    return b->data + b->len - n;
-}
-
-static void emit32(buffer *b, uint32_t v)
-{
-    unsigned char *p = grow(b, 4);
+    unsigned char *p = sn_buffer_grow(b, 4);
     if (p)
-        put32(p, v);
+        sn_put32le(p, v);
 }
 
-static void emit64(buffer *b, uint64_t v)
+static void emit64(sn_buffer *b, uint64_t v)
 {
-    unsigned char *p = grow(b, 8);
+    unsigned char *p = sn_buffer_grow(b, 8);
     if (p)
-        put64(p, v);
+        sn_put64le(p, v);
 }
 
-static void emit_bytes(buffer *b, const void *data, size_t n)
+static void emit_floats(sn_buffer *b, const float *f, size_t n)
 {
-    unsigned char *p = grow(b, n);
-    if (p)
-        memcpy(p, data, n);
-}
-
-static void emit_floats(buffer *b, const float *f, size_t n)
-{
-    unsigned char *p = grow(b, 4 * n);
+    unsigned char *p = sn_buffer_grow(b, 4 * n);
     if (p)
         for (size_t i = 0; i < n; i++)
-            put32(p + 4 * i, float_bits(f[i]));
+            sn_put32le(p + 4 * i, sn_float_bits(f[i]));
 }
 
-/* Starts a section; returns where its length goes, patched by end_section. */
-static size_t begin_section(buffer *b, const char tag[4])
-{
-    emit_bytes(b, tag, 4);
-    emit64(b, 0);
-    return b->len;
-}
-
-static void end_section(buffer *b, size_t start)
-{
-    if (!b->failed)
-        put64(b->data + start - 8, b->len - start);
-}
-
-/* Quantized feature scales: the step, then a byte per bucket, the scale
- * being byte x step (see sn_scale_quantize: the scales in memory already
- * are, so the division below is exact). */
-static void emit_scale_codes(buffer *b, const float *scale, float step, size_t n)
-{
-    unsigned char *p;
-
-    emit_floats(b, &step, 1);
-    p = grow(b, n);
-    if (p)
-        for (size_t i = 0; i < n; i++)
-            p[i] = step > 0 ? (unsigned char)lroundf(scale[i] / step) : 0;
-}
-
-/* The quantized first layer: bits, number of rows kept, a bit per row
- * (set: kept), the kept rows' scales as bfloat16, then their codes.  Rows
- * that are all zero take no more than their bit. */
-static void emit_quantized_rows(buffer *b, const sn_network *net)
-{
-    const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
-    const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
-    unsigned char *p;
-
-    emit32(b, net->quant_bits);
-    emit32(b, (uint32_t)net->rows_stored);
-    p = grow(b, map_bytes);
-    if (p) {
-        memset(p, 0, map_bytes);
-        for (uint32_t r = 0; r < net->inputs; r++)
-            if (sn_quant_row_index(net, r) >= 0)
-                p[r / 8] |= (unsigned char)(1u << (r % 8));
-    }
-    p = grow(b, 2 * net->rows_stored);
-    if (p)
-        for (uint32_t r = 0; r < net->inputs; r++) {
-            long k = sn_quant_row_index(net, r);
-            if (k >= 0) {
-                uint32_t bits = float_bits(net->row_scale[k]) >> 16;
-                p[0] = (unsigned char)bits;
-                p[1] = (unsigned char)(bits >> 8);
-                p += 2;
-            }
-        }
-    for (uint32_t r = 0; r < net->inputs; r++) {
-        long k = sn_quant_row_index(net, r);
-        if (k >= 0)
-            emit_bytes(b, net->w1q + (size_t)k * row_bytes, row_bytes);
-    }
-}
-
-static int build_payload(const sentiment_model *m, buffer *b)
-{
-    const sn_network *net = &m->net;
-    const size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
-    size_t s;
-
-    s = begin_section(b, "LABL");
-    emit32(b, (uint32_t)m->label_count);
-    for (size_t i = 0; i < m->label_count; i++) {
-        size_t n = strlen(m->labels[i]);
-        emit32(b, (uint32_t)n);
-        emit_bytes(b, m->labels[i], n);
-    }
-    end_section(b, s);
-
-    s = begin_section(b, "TOKN");
-    emit32(b, m->tokenizer.rules);
-    emit32(b, m->tokenizer.flags);
-    emit32(b, (uint32_t)m->lexicon.count);
-    for (size_t i = 0; i < m->lexicon.count; i++) {
-        const sn_lexicon_entry *e = &m->lexicon.entries[i];
-        emit32(b, e->classes);
-        emit32(b, e->len);
-        emit_bytes(b, m->lexicon.strings + e->offset, e->len);
-    }
-    end_section(b, s);
-
-    s = begin_section(b, "VECT");
-    emit32(b, m->vectorizer.bucket_bits);
-    emit32(b, m->vectorizer.ngrams);
-    emit32(b, m->vectorizer.char_ngrams);
-    emit32(b, m->vectorizer.weighting);
-    emit32(b, m->vectorizer.normalize);
-    emit64(b, m->vectorizer.seed);
-    if (sn_model_format_version(m) >= FORMAT_VERSION_STEM)
-        emit32(b, m->vectorizer.stem);
-    end_section(b, s);
-
-    if (net->w1q == NULL) {
-        s = begin_section(b, "SCAL");
-        if (m->scale != NULL)
-            emit_floats(b, m->scale, buckets);
-        end_section(b, s);
-    } else {
-        s = begin_section(b, "SCL8");
-        if (m->scale != NULL)
-            emit_scale_codes(b, m->scale, m->scale_step, buckets);
-        end_section(b, s);
-    }
-
-    s = begin_section(b, "NETW");
-    emit32(b, net->inputs);
-    emit32(b, net->hidden);
-    emit32(b, net->outputs);
-    emit32(b, m->trained_with_batchnorm ? NET_FLAG_BATCHNORM : 0);
-    emit_floats(b, &net->bn_epsilon, 1);
-    end_section(b, s);
-
-    if (net->w1q == NULL) {
-        s = begin_section(b, "W1  ");
-        emit_floats(b, net->w1, (size_t)net->inputs * net->hidden);
-        end_section(b, s);
-    } else {
-        s = begin_section(b, "W1Q ");
-        emit_quantized_rows(b, net);
-        end_section(b, s);
-    }
-
-    s = begin_section(b, "DENS");
-    emit_floats(b, net->dense, net->dense_count);
-    end_section(b, s);
-
-    s = begin_section(b, "BNST");
-    emit_floats(b, net->run_mean, net->hidden);
-    emit_floats(b, net->run_var, net->hidden);
-    end_section(b, s);
-
-    return b->failed ? -1 : 0;
-}
-
-unsigned long sn_save_kill_after;
-static unsigned long save_written; /* by this save, for sn_save_kill_after */
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        size_t chunk = n;
-        if (sn_save_kill_after != 0 && chunk > sn_save_kill_after - save_written)
-            chunk = sn_save_kill_after - save_written;
-        ssize_t w = write(fd, p, chunk);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-        if (sn_save_kill_after != 0 && (save_written += (size_t)w) >= sn_save_kill_after)
-            raise(SIGKILL);
-    }
-    return 0;
-}
-
-/* The 40-byte header and the compressed payload of MODEL, in memory the
- * caller frees; PATH only names the file in messages. */
-static int encode_model(const sentiment_model *model, const char *path,
-                        unsigned char header[HEADER_SIZE], unsigned char **packed,
-                        uLongf *packed_len, sentiment_error *err)
-{
-    buffer payload = {0};
-    int rc = SENTIMENT_OK;
-
-    *packed = NULL;
-    if (build_payload(model, &payload) < 0) {
-        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
-        goto out;
-    }
-    *packed_len = compressBound((uLong)payload.len);
-    *packed = sn_malloc(*packed_len);
-    if (*packed == NULL) {
-        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
-        goto out;
-    }
-    if (compress2(*packed, packed_len, payload.data, (uLong)payload.len, 6) != Z_OK) {
-        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: compression failed", path);
-        goto out;
-    }
-    memcpy(header, MAGIC, 8);
-    put32(header + 8, (uint32_t)sn_model_format_version(model));
-    put32(header + 12, 0);
-    put64(header + 16, payload.len);
-    put64(header + 24, *packed_len);
-    put32(header + 32, (uint32_t)crc32_z(0L, *packed, *packed_len));
-    put32(header + 36, (uint32_t)crc32(0L, header, 36));
-out:
-    if (rc != SENTIMENT_OK) {
-        sn_free(*packed);
-        *packed = NULL;
-    }
-    sn_free(payload.data);
-    return rc;
-}
-
-/* A copy of the N bytes at S, NUL-terminated; NULL with errno ENOMEM. */
-static char *copy_string(const char *s, size_t n)
-{
-    char *c = sn_malloc(n + 1);
-
-    if (c == NULL) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    memcpy(c, s, n);
-    c[n] = '\0';
-    return c;
-}
-
-/* What symbolic link LINK points to, in memory the caller frees, relative
- * targets taken from LINK's directory; NULL with errno set. */
-static char *link_target(const char *link)
-{
-    size_t size = 256;
-    const char *slash = strrchr(link, '/');
-    size_t dirlen = slash != NULL ? (size_t)(slash - link) + 1 : 0;
-
-    for (;;) {
-        char *buf = sn_malloc(dirlen + size);
-        ssize_t n;
-
-        if (buf == NULL) {
-            errno = ENOMEM;
-            return NULL;
-        }
-        n = readlink(link, buf + dirlen, size);
-        if (n < 0) {
-            sn_free(buf);
-            return NULL;
-        }
-        if ((size_t)n < size) {
-            buf[dirlen + (size_t)n] = '\0';
-            if (buf[dirlen] == '/') {
-                char *abs = copy_string(buf + dirlen, (size_t)n);
-                sn_free(buf);
-                return abs;
-            }
-            memcpy(buf, link, dirlen);
-            return buf;
-        }
-        sn_free(buf);
-        if (size > ((size_t)-1 - dirlen) / 2) {
-            errno = ENAMETOOLONG;
-            return NULL;
-        }
-        size *= 2;
-    }
-}
-
-/* The file a save to PATH replaces: PATH, or the end of the chain of
- * symbolic links that starts there, so that the link stays a link and the
- * new file is renamed into its target's own directory.  NULL with errno
- * set (ELOOP for a loop).  The end need not exist. */
-static char *follow_links(const char *path)
-{
-    char *cur = copy_string(path, strlen(path));
-
-    for (int hops = 0; cur != NULL; hops++) {
-        struct stat st;
-        char *next;
-
-        if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
-            return cur; /* what cannot be looked at is reported by open() */
-        if (hops == 40) { /* as the kernel counts */
-            sn_free(cur);
-            errno = ELOOP;
-            return NULL;
-        }
-        next = link_target(cur);
-        sn_free(cur);
-        cur = next;
-    }
-    return NULL;
-}
-
-/* Creates a new file named TMP (ending in six characters to choose) with
- * open(O_EXCL), not mkstemp(): the mode 0666 then passes through the umask
- * (and the directory's default ACL) as for any new file, without reading
- * the umask, which cannot be done without changing it, in every thread. */
-static int create_temporary(char *tmp)
-{
-    static const char letters[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    char *x = tmp + strlen(tmp) - 6;
-    struct timespec now;
-    uint64_t state;
-
-    clock_gettime(CLOCK_REALTIME, &now);
-    state = (uint64_t)now.tv_nsec ^ ((uint64_t)now.tv_sec << 30) ^
-            ((uint64_t)getpid() << 42) ^ (uint64_t)(uintptr_t)&now;
-    for (int attempt = 0; attempt < 1000; attempt++) {
-        uint64_t r = sn_rng_next(&state);
-        int fd;
-
-        for (int i = 0; i < 6; i++, r /= 62)
-            x[i] = letters[r % 62];
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    return -1;
-}
-
-/* Gives the new file FD the owner, group and mode of OLD, the file it
- * replaces, as far as this process may: a user who cannot give a file away
- * still keeps its group when a member of it. */
-static int keep_owner_and_mode(int fd, const struct stat *old)
-{
-    if (fchown(fd, old->st_uid, old->st_gid) < 0 &&
-        (errno != EPERM || (fchown(fd, (uid_t)-1, old->st_gid) < 0 && errno != EPERM)))
-        return -1;
-    /* After fchown, which may clear the set-user-ID and set-group-ID bits. */
-    return fchmod(fd, old->st_mode & 07777);
-}
-
-/* The directory of PATH, to sync after a rename into it; NULL with errno
- * ENOMEM.  Taken before the rename, so that nothing can fail for memory
- * once the new file is in place. */
-static char *directory_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return copy_string(".", 1);
-    return copy_string(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
-/* Syncs directory DIR, so that a rename into it lasts.  File systems that
- * cannot sync a directory say EINVAL; that is no failure. */
-static int sync_directory(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_CLOEXEC), rc = 0;
-
-    if (fd < 0)
-        return errno == EACCES ? 0 : -1; /* a directory one may write but not read */
-    if (fsync(fd) < 0 && errno != EINVAL && errno != ENOTSUP)
-        rc = -1;
-    close(fd);
-    return rc;
-}
-
-/* Writes header and payload under a new name beside TARGET and renames it
- * into place; on any failure the new file is removed and TARGET left as it
- * was.  PATH is what the caller named, for messages. */
-static int replace_file(const char *path, const char *target,
-                        const unsigned char *header, const unsigned char *packed,
-                        size_t packed_len, sentiment_error *err)
-{
-    size_t n = strlen(target);
-    char *tmp = sn_malloc(n + 12), *dir = directory_of(target);
-    struct stat old;
-    int existed, fd, rc = SENTIMENT_OK;
-
-    if (tmp == NULL || dir == NULL) {
-        sn_free(tmp);
-        sn_free(dir);
-        return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
-    }
-    memcpy(tmp, target, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    existed = stat(target, &old) == 0;
-    if (existed && !S_ISREG(old.st_mode)) {
-        /* A rename would put a file where a device, FIFO or directory is. */
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path,
-                     S_ISDIR(old.st_mode) ? strerror(EISDIR) : "not a regular file");
-        goto out;
-    }
-    fd = create_temporary(tmp);
-    if (fd < 0) {
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: cannot create a temporary file: %s",
-                     path, strerror(errno));
-        goto out;
-    }
-    if (sn_save_kill_after != 0)
-        save_written = 0;
-    if ((existed && keep_owner_and_mode(fd, &old) < 0) ||
-        write_all(fd, header, HEADER_SIZE) < 0 ||
-        write_all(fd, packed, packed_len) < 0 || fsync(fd) < 0)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));
-    if (close(fd) < 0 && rc == SENTIMENT_OK)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", tmp, strerror(errno));
-    if (rc == SENTIMENT_OK && rename(tmp, target) < 0)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: cannot rename %s into place: %s",
-                     path, tmp, strerror(errno));
-    if (rc != SENTIMENT_OK)
-        unlink(tmp);
-    else if (sync_directory(dir) < 0)
-        rc = sn_fail(err, SENTIMENT_ERR_IO, "%s: written, but its directory could not "
-                     "be synced: %s", path, strerror(errno));
-out:
-    sn_free(tmp);
-    sn_free(dir);
-    return rc;
-}
-
-int sentiment_model_save(const sentiment_model *model, const char *path,
-                         sentiment_error *err)
-{
-    unsigned char header[HEADER_SIZE];
-    unsigned char *packed = NULL;
-    uLongf packed_len = 0;
-    char *target = NULL;
-    int rc;
-
-    if (model == NULL || path == NULL)
-        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model or no path to save to");
-    rc = encode_model(model, path, header, &packed, &packed_len, err);
-    if (rc != SENTIMENT_OK)
-        return rc;
-    /* Write beside the target and rename: a crash or a full disk mid-write
-     * leaves any previous model at PATH whole. */
-    target = follow_links(path);
-    if (target == NULL)
-        rc = errno == ENOMEM
-             ? sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path)
-             : sn_fail(err, SENTIMENT_ERR_IO, "%s: %s", path, strerror(errno));
-    else
-        rc = replace_file(path, target, header, packed, packed_len, err);
-    sn_free(target);
-    sn_free(packed);
-    return rc;
-}
-
-int sn_model_format_version(const sentiment_model *m)
-{
-    if (m->vectorizer.stem > 0)
-        return FORMAT_VERSION_STEM;
-    return m->net.w1q != NULL ? FORMAT_VERSION_QUANTIZED : FORMAT_VERSION;
-}
-
-/* ---- reading ----------------------------------------------------------- */
+/* ---- reading fields ---------------------------------------------------- */
 
 typedef struct cursor {
     const unsigned char *p;
@@ -598,10 +86,24 @@ typedef struct cursor {
     sentiment_error *err;
 } cursor;
 
+/* What the sections read so far say, for those that follow. */
+typedef struct loading {
+    sentiment_model *m;     /* filled section by section */
+    uint32_t version;       /* of the file's format */
+    int quantized;          /* SCL8 and W1Q, not SCAL and W1; -1 until known */
+    uint32_t inputs, hidden, outputs, flags;   /* from NETW */
+    float epsilon;
+} loading;
+
 static int corrupt(cursor *c, const char *what)
 {
     return sn_fail(c->err, SENTIMENT_ERR_CORRUPT, "%s: damaged model file: %s",
                    c->name, what);
+}
+
+static int out_of_memory(cursor *c)
+{
+    return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
 }
 
 static int take(cursor *c, size_t n, const unsigned char **out)
@@ -630,7 +132,7 @@ static int open_section(cursor *c, const char tag[4], cursor *body)
                  (const char *)p);
         return corrupt(c, msg);
     }
-    len = get64(p + 4);
+    len = sn_get64le(p + 4);
     *body = *c;
     if (len > c->left) {
         snprintf(msg, sizeof msg, "section '%.4s' is longer than the payload", tag);
@@ -644,8 +146,8 @@ static int open_section(cursor *c, const char tag[4], cursor *body)
 
 static int expect_size(cursor *body, const char *tag, uint64_t want)
 {
-    char msg[128];
     if (body->left != want) {
+        char msg[128];
         snprintf(msg, sizeof msg, "section '%s' holds %zu bytes, %llu expected", tag,
                  body->left, (unsigned long long)want);
         return corrupt(body, msg);
@@ -656,7 +158,7 @@ static int expect_size(cursor *body, const char *tag, uint64_t want)
 static void read_floats(const unsigned char *p, float *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = bits_float(get32(p + 4 * i));
+        out[i] = sn_bits_float(sn_get32le(p + 4 * i));
 }
 
 static int check_floats(cursor *c, const float *f, size_t n, const char *what)
@@ -672,118 +174,340 @@ static int check_floats(cursor *c, const float *f, size_t n, const char *what)
     return SENTIMENT_OK;
 }
 
-static int parse_labels(cursor *c, sentiment_model *m)
+/* ---- LABL: the labels -------------------------------------------------- */
+
+static void write_labels(sn_buffer *b, const sentiment_model *m)
 {
-    cursor s;
+    emit32(b, (uint32_t)m->label_count);
+    for (size_t i = 0; i < m->label_count; i++) {
+        size_t n = strlen(m->labels[i]);
+        emit32(b, (uint32_t)n);
+        sn_buffer_append(b, m->labels[i], n);
+    }
+}
+
+static int parse_labels(cursor *s, loading *l)
+{
+    sentiment_model *m = l->m;
     const unsigned char *p;
     uint32_t count;
-    int rc = open_section(c, "LABL", &s);
 
-    if (rc != SENTIMENT_OK)
-        return rc;
-    if (take(&s, 4, &p) < 0)
-        return corrupt(c, "label section too short");
-    count = get32(p);
-    if (count < 1 || count > SN_MAX_LABELS || count > s.left / 5)
-        return corrupt(c, "impossible number of labels");
+    if (take(s, 4, &p) < 0)
+        return corrupt(s, "label section too short");
+    count = sn_get32le(p);
+    if (count < 1 || count > SN_MAX_LABELS || count > s->left / 5)
+        return corrupt(s, "impossible number of labels");
     m->labels = sn_calloc(count, sizeof *m->labels);
     if (m->labels == NULL)
-        return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+        return out_of_memory(s);
     m->label_count = count;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t n;
-        if (take(&s, 4, &p) < 0)
-            return corrupt(c, "label section too short");
-        n = get32(p);
-        if (n == 0 || n > MAX_LABEL_BYTES || take(&s, n, &p) < 0)
-            return corrupt(c, "a label has an impossible length");
+        if (take(s, 4, &p) < 0)
+            return corrupt(s, "label section too short");
+        n = sn_get32le(p);
+        if (n == 0 || n > MAX_LABEL_BYTES || take(s, n, &p) < 0)
+            return corrupt(s, "a label has an impossible length");
         if (memchr(p, '\0', n) || memchr(p, '\t', n) || memchr(p, '\n', n))
-            return corrupt(c, "a label holds a control character");
+            return corrupt(s, "a label holds a control character");
         m->labels[i] = sn_malloc(n + 1);
         if (m->labels[i] == NULL)
-            return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+            return out_of_memory(s);
         memcpy(m->labels[i], p, n);
         m->labels[i][n] = '\0';
         for (uint32_t k = 0; k < i; k++)
             if (strcmp(m->labels[k], m->labels[i]) == 0)
-                return corrupt(c, "a label appears twice");
+                return corrupt(s, "a label appears twice");
     }
-    if (s.left != 0)
-        return corrupt(c, "label section has bytes left over");
+    if (s->left != 0)
+        return corrupt(s, "label section has bytes left over");
     return SENTIMENT_OK;
 }
 
-static int parse_tokenizer(cursor *c, sentiment_model *m)
+/* ---- TOKN: the tokenizer's rules and word lists ------------------------ */
+
+static void write_tokenizer(sn_buffer *b, const sentiment_model *m)
 {
-    cursor s;
+    emit32(b, m->tokenizer.rules);
+    emit32(b, m->tokenizer.flags);
+    emit32(b, (uint32_t)m->lexicon.count);
+    for (size_t i = 0; i < m->lexicon.count; i++) {
+        const sn_lexicon_entry *e = &m->lexicon.entries[i];
+        emit32(b, e->classes);
+        emit32(b, e->len);
+        sn_buffer_append(b, m->lexicon.strings + e->offset, e->len);
+    }
+}
+
+/* One word-list entry, added to the lists its bit set CLASSES names. */
+static int parse_lexicon_entry(cursor *s, sentiment_model *m)
+{
+    const unsigned char *p;
+    uint32_t classes, len;
+
+    if (take(s, 8, &p) < 0)
+        return corrupt(s, "tokenizer section too short");
+    classes = sn_get32le(p);
+    len = sn_get32le(p + 4);
+    if (classes == 0 || classes >= (1u << SN_LEX_CLASSES) || len == 0 ||
+        len > SN_LEX_MAX_ENTRY || take(s, len, &p) < 0)
+        return corrupt(s, "a word-list entry is malformed");
+    for (uint32_t bit = 1; bit < (1u << SN_LEX_CLASSES); bit <<= 1) {
+        sentiment_error detail;
+        int rc;
+        if (!(classes & bit))
+            continue;
+        rc = sn_lexicon_add(&m->lexicon, bit, (const char *)p, len, &detail);
+        if (rc == SENTIMENT_ERR_NOMEM)
+            return out_of_memory(s);
+        if (rc != SENTIMENT_OK)
+            return corrupt(s, "a word-list entry is malformed");
+    }
+    return SENTIMENT_OK;
+}
+
+static int parse_tokenizer(cursor *s, loading *l)
+{
+    sentiment_model *m = l->m;
     const unsigned char *p;
     uint32_t count;
-    int rc = open_section(c, "TOKN", &s);
 
-    if (rc != SENTIMENT_OK)
-        return rc;
-    if (take(&s, 12, &p) < 0)
-        return corrupt(c, "tokenizer section too short");
-    m->tokenizer.rules = get32(p);
-    m->tokenizer.flags = get32(p + 4);
-    count = get32(p + 8);
+    if (take(s, 12, &p) < 0)
+        return corrupt(s, "tokenizer section too short");
+    m->tokenizer.rules = sn_get32le(p);
+    m->tokenizer.flags = sn_get32le(p + 4);
+    count = sn_get32le(p + 8);
     if (m->tokenizer.rules != SN_TOKENIZER_RULES)
-        return sn_fail(c->err, SENTIMENT_ERR_VERSION,
+        return sn_fail(s->err, SENTIMENT_ERR_VERSION,
                        "%s: made with version %u of the tokenizer rules, and this "
-                       "library has version %u; train the model again", c->name,
+                       "library has version %u; train the model again", s->name,
                        m->tokenizer.rules, SN_TOKENIZER_RULES);
     if (m->tokenizer.flags & ~(uint32_t)SN_TOK_ALL)
-        return corrupt(c, "unknown tokenizer flags");
-    if (count > s.left / 9)
-        return corrupt(c, "impossible number of word-list entries");
+        return corrupt(s, "unknown tokenizer flags");
+    if (count > s->left / 9)
+        return corrupt(s, "impossible number of word-list entries");
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t classes, len;
-        if (take(&s, 8, &p) < 0)
-            return corrupt(c, "tokenizer section too short");
-        classes = get32(p);
-        len = get32(p + 4);
-        if (classes == 0 || classes >= (1u << SN_LEX_CLASSES) || len == 0 ||
-            len > SN_LEX_MAX_ENTRY || take(&s, len, &p) < 0)
-            return corrupt(c, "a word-list entry is malformed");
-        for (uint32_t bit = 1; bit < (1u << SN_LEX_CLASSES); bit <<= 1) {
-            sentiment_error detail;
-            if (!(classes & bit))
-                continue;
-            rc = sn_lexicon_add(&m->lexicon, bit, (const char *)p, len, &detail);
-            if (rc == SENTIMENT_ERR_NOMEM)
-                return sn_fail(c->err, rc, "%s: out of memory", c->name);
-            if (rc != SENTIMENT_OK)
-                return corrupt(c, "a word-list entry is malformed");
-        }
+        int rc = parse_lexicon_entry(s, m);
+        if (rc != SENTIMENT_OK)
+            return rc;
     }
-    if (s.left != 0)
-        return corrupt(c, "tokenizer section has bytes left over");
+    if (s->left != 0)
+        return corrupt(s, "tokenizer section has bytes left over");
     return SENTIMENT_OK;
 }
 
-static int parse_scale_codes(cursor *c, sentiment_model *m)
+/* ---- VECT: the vectorizer's settings ----------------------------------- */
+
+static void write_vectorizer(sn_buffer *b, const sentiment_model *m)
 {
-    const size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
-    cursor s;
+    emit32(b, m->vectorizer.bucket_bits);
+    emit32(b, m->vectorizer.ngrams);
+    emit32(b, m->vectorizer.char_ngrams);
+    emit32(b, m->vectorizer.weighting);
+    emit32(b, m->vectorizer.normalize);
+    emit64(b, m->vectorizer.seed);
+    if (sn_model_format_version(m) >= SN_FORMAT_VERSION_STEM)
+        emit32(b, m->vectorizer.stem);
+}
+
+static int parse_vectorizer(cursor *s, loading *l)
+{
+    sn_vectorizer_settings *v = &l->m->vectorizer;
+    const int stems = l->version >= SN_FORMAT_VERSION_STEM;
+    const unsigned char *p = s->p;
+    int rc;
+
+    if ((rc = expect_size(s, "VECT", stems ? 32 : 28)) != SENTIMENT_OK)
+        return rc;
+    v->bucket_bits = sn_get32le(p);
+    v->ngrams = sn_get32le(p + 4);
+    v->char_ngrams = sn_get32le(p + 8);
+    v->weighting = sn_get32le(p + 12);
+    v->normalize = sn_get32le(p + 16);
+    v->seed = sn_get64le(p + 20);
+    v->stem = stems ? sn_get32le(p + 28) : 0;
+    if (stems && (v->stem < 1 || v->stem > SN_MAX_STEM))
+        return corrupt(s, "impossible stem length");
+    if (v->char_ngrams < 1 || v->char_ngrams > SN_MAX_NGRAMS)
+        return corrupt(s, "impossible character n-gram order");
+    if (v->weighting > SN_WEIGHT_LOGTF || v->normalize > 1)
+        return corrupt(s, "unknown feature weighting");
+    if (v->bucket_bits < SN_MIN_BUCKET_BITS || v->bucket_bits > SN_MAX_BUCKET_BITS)
+        return corrupt(s, "impossible number of hash buckets");
+    if (v->ngrams < 1 || v->ngrams > SN_MAX_NGRAMS)
+        return corrupt(s, "impossible n-gram order");
+    return SENTIMENT_OK;
+}
+
+static size_t bucket_count(const sentiment_model *m)
+{
+    return (size_t)1 << m->vectorizer.bucket_bits;
+}
+
+/* ---- SCAL: the feature scales, as floats ------------------------------- */
+
+static void write_scales(sn_buffer *b, const sentiment_model *m)
+{
+    if (m->scale != NULL)
+        emit_floats(b, m->scale, bucket_count(m));
+}
+
+static int parse_scales(cursor *s, loading *l)
+{
+    const size_t buckets = bucket_count(l->m);
+    int rc;
+
+    if (s->left == 0)
+        return SENTIMENT_OK;
+    if ((rc = expect_size(s, "SCAL", (uint64_t)buckets * 4)) != SENTIMENT_OK)
+        return rc;
+    l->m->scale = sn_malloc_array(buckets, sizeof *l->m->scale);
+    if (l->m->scale == NULL)
+        return out_of_memory(s);
+    read_floats(s->p, l->m->scale, buckets);
+    return check_floats(s, l->m->scale, buckets, "feature scales");
+}
+
+/* ---- SCL8: the feature scales in a byte each --------------------------- */
+
+/* The step, then a byte per bucket, the scale being byte x step (see
+ * sn_scale_quantize: the scales in memory already are, so the division
+ * below is exact). */
+static void write_scale_codes(sn_buffer *b, const sentiment_model *m)
+{
+    const size_t buckets = bucket_count(m);
+    const float step = m->scale_step;
+    unsigned char *p;
+
+    if (m->scale == NULL)
+        return;
+    emit_floats(b, &step, 1);
+    p = sn_buffer_grow(b, buckets);
+    if (p)
+        for (size_t i = 0; i < buckets; i++)
+            p[i] = step > 0 ? (unsigned char)lroundf(m->scale[i] / step) : 0;
+}
+
+static int parse_scale_codes(cursor *s, loading *l)
+{
+    sentiment_model *m = l->m;
+    const size_t buckets = bucket_count(m);
     float step;
     int rc;
 
-    if ((rc = open_section(c, "SCL8", &s)) != SENTIMENT_OK)
-        return rc;
-    if (s.left == 0)
+    if (s->left == 0)
         return SENTIMENT_OK;
-    if ((rc = expect_size(&s, "SCL8", 4 + (uint64_t)buckets)) != SENTIMENT_OK)
+    if ((rc = expect_size(s, "SCL8", 4 + (uint64_t)buckets)) != SENTIMENT_OK)
         return rc;
-    read_floats(s.p, &step, 1);
+    read_floats(s->p, &step, 1);
     if (!(step >= 0 && step < 1e30f))
-        return corrupt(c, "impossible feature scale step");
+        return corrupt(s, "impossible feature scale step");
     m->scale = sn_malloc_array(buckets, sizeof *m->scale);
     if (m->scale == NULL)
-        return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
+        return out_of_memory(s);
     m->scale_step = step;
     for (size_t i = 0; i < buckets; i++)
-        m->scale[i] = (float)s.p[4 + i] * step;
+        m->scale[i] = (float)s->p[4 + i] * step;
     return SENTIMENT_OK;
+}
+
+/* ---- NETW: the shape of the network ------------------------------------ */
+
+static void write_shape(sn_buffer *b, const sentiment_model *m)
+{
+    emit32(b, m->net.inputs);
+    emit32(b, m->net.hidden);
+    emit32(b, m->net.outputs);
+    emit32(b, m->trained_with_batchnorm ? NET_FLAG_BATCHNORM : 0);
+    emit_floats(b, &m->net.bn_epsilon, 1);
+}
+
+/* Only remembered: the network is allocated once the sections that hold
+ * its weights are found to be as large as this shape says. */
+static int parse_shape(cursor *s, loading *l)
+{
+    const unsigned char *p = s->p;
+    int rc;
+
+    if ((rc = expect_size(s, "NETW", 20)) != SENTIMENT_OK)
+        return rc;
+    l->inputs = sn_get32le(p);
+    l->hidden = sn_get32le(p + 4);
+    l->outputs = sn_get32le(p + 8);
+    l->flags = sn_get32le(p + 12);
+    if (l->inputs != UINT32_C(1) << l->m->vectorizer.bucket_bits)
+        return corrupt(s, "network input size differs from the number of buckets");
+    if (l->outputs != l->m->label_count)
+        return corrupt(s, "network output size differs from the number of labels");
+    if (l->hidden < 1 || l->hidden > SN_MAX_HIDDEN)
+        return corrupt(s, "impossible hidden layer width");
+    if (l->flags & ~(uint32_t)NET_FLAG_BATCHNORM)
+        return corrupt(s, "unknown network flags");
+    read_floats(p + 16, &l->epsilon, 1);
+    if (!(l->epsilon > 0 && l->epsilon <= 100))
+        return corrupt(s, "impossible batch-normalization epsilon");
+    return SENTIMENT_OK;
+}
+
+/* ---- W1: the first layer, as floats ------------------------------------ */
+
+static void write_first_layer(sn_buffer *b, const sentiment_model *m)
+{
+    emit_floats(b, m->net.w1, (size_t)m->net.inputs * m->net.hidden);
+}
+
+static int parse_first_layer(cursor *s, loading *l)
+{
+    return expect_size(s, "W1", (uint64_t)l->inputs * l->hidden * 4);
+}
+
+static int fill_first_layer(cursor *s, loading *l)
+{
+    sn_network *net = &l->m->net;
+    const size_t n = (size_t)l->inputs * l->hidden;
+    int rc;
+
+    if ((rc = sn_network_alloc(net, l->inputs, l->hidden, l->outputs, 0, s->err)))
+        return rc;
+    read_floats(s->p, net->w1, n);
+    return check_floats(s, net->w1, n, "first layer");
+}
+
+/* ---- W1Q: the first layer, quantized ----------------------------------- */
+
+/* Bits, number of rows kept, a bit per row (set: kept), the kept rows'
+ * scales as bfloat16, then their codes.  Rows that are all zero take no
+ * more than their bit. */
+static void write_quantized_rows(sn_buffer *b, const sentiment_model *m)
+{
+    const sn_network *net = &m->net;
+    const size_t row_bytes = sn_quant_row_bytes(net->quant_bits, net->hidden);
+    const size_t map_bytes = ((size_t)net->inputs + 7) / 8;
+    unsigned char *p;
+
+    emit32(b, net->quant_bits);
+    emit32(b, (uint32_t)net->rows_stored);
+    p = sn_buffer_grow(b, map_bytes);
+    if (p) {
+        memset(p, 0, map_bytes);
+        for (uint32_t r = 0; r < net->inputs; r++)
+            if (sn_quant_row_index(net, r) >= 0)
+                p[r / 8] |= (unsigned char)(1u << (r % 8));
+    }
+    p = sn_buffer_grow(b, 2 * net->rows_stored);
+    if (p)
+        for (uint32_t r = 0; r < net->inputs; r++) {
+            long k = sn_quant_row_index(net, r);
+            if (k >= 0) {
+                sn_put16le(p, (uint16_t)(sn_float_bits(net->row_scale[k]) >> 16));
+                p += 2;
+            }
+        }
+    for (uint32_t r = 0; r < net->inputs; r++) {
+        long k = sn_quant_row_index(net, r);
+        if (k >= 0)
+            sn_buffer_append(b, net->w1q + (size_t)k * row_bytes, row_bytes);
+    }
 }
 
 static size_t popcount8(unsigned v)
@@ -794,197 +518,344 @@ static size_t popcount8(unsigned v)
     return n;
 }
 
-/* See emit_quantized_rows(): section S, already opened.  Everything is
- * checked against the section's real size before the network is
- * allocated. */
-static int parse_quantized_rows(cursor *c, cursor s, sentiment_model *m,
-                                uint32_t inputs, uint32_t hidden, uint32_t outputs)
+/* The parts of a W1Q section S that parse_quantized_rows() checked. */
+static uint32_t quant_bits(const cursor *s)
 {
-    const size_t map_bytes = ((size_t)inputs + 7) / 8;
-    const unsigned char *map, *scales, *codes;
-    size_t row_bytes, kept = 0;
+    return sn_get32le(s->p);
+}
+
+static uint32_t quant_count(const cursor *s)
+{
+    return sn_get32le(s->p + 4);
+}
+
+static const unsigned char *quant_map(const cursor *s)
+{
+    return s->p + 8;
+}
+
+/* Everything but the rows themselves is checked against the section's real
+ * size before the network is allocated. */
+static int parse_quantized_rows(cursor *s, loading *l)
+{
+    const size_t map_bytes = ((size_t)l->inputs + 7) / 8;
+    const unsigned char *map;
+    size_t kept = 0;
     uint32_t bits, count;
     int rc;
 
-    if (s.left < 8)
-        return corrupt(c, "quantized first layer section too short");
-    bits = get32(s.p);
-    count = get32(s.p + 4);
+    if (s->left < 8)
+        return corrupt(s, "quantized first layer section too short");
+    bits = quant_bits(s);
+    count = quant_count(s);
     if (bits != 8 && bits != 4)
-        return corrupt(c, "unknown quantization of the first layer");
-    if (count > inputs)
-        return corrupt(c, "more quantized rows than inputs");
-    row_bytes = sn_quant_row_bytes(bits, hidden);
-    if ((rc = expect_size(&s, "W1Q", 8 + (uint64_t)map_bytes +
-                          (uint64_t)count * (2 + row_bytes))) != SENTIMENT_OK)
+        return corrupt(s, "unknown quantization of the first layer");
+    if (count > l->inputs)
+        return corrupt(s, "more quantized rows than inputs");
+    if ((rc = expect_size(s, "W1Q", 8 + (uint64_t)map_bytes + (uint64_t)count *
+                          (2 + sn_quant_row_bytes(bits, l->hidden)))) != SENTIMENT_OK)
         return rc;
-    map = s.p + 8;
-    scales = map + map_bytes;
-    codes = scales + 2 * (size_t)count;
+    map = quant_map(s);
     for (size_t i = 0; i < map_bytes; i++)
         kept += popcount8(map[i]);
-    if (kept != count || (inputs % 8 && map[map_bytes - 1] >> (inputs % 8)))
-        return corrupt(c, "quantized row map does not match its row count");
+    if (kept != count || (l->inputs % 8 && map[map_bytes - 1] >> (l->inputs % 8)))
+        return corrupt(s, "quantized row map does not match its row count");
+    return SENTIMENT_OK;
+}
+
+/* Whether the codes of a row are in range: -128 and -8 are never written,
+ * codes are symmetric, and the unused half of a last byte is 0. */
+static int codes_in_range(const unsigned char *codes, size_t row_bytes, unsigned bits,
+                          uint32_t hidden)
+{
+    for (size_t j = 0; j < row_bytes; j++)
+        if (bits == 8 ? codes[j] == 0x80 :
+            ((codes[j] & 15) == 8 || (codes[j] >> 4) == 8 ||
+             (hidden % 2 && j == row_bytes - 1 && codes[j] >> 4)))
+            return 0;
+    return 1;
+}
+
+static int fill_quantized_rows(cursor *s, loading *l)
+{
+    sn_network *net = &l->m->net;
+    const uint32_t bits = quant_bits(s);
+    const size_t row_bytes = sn_quant_row_bytes(bits, l->hidden);
+    const unsigned char *map = quant_map(s);
+    const unsigned char *scales = map + (l->inputs + (size_t)7) / 8;
+    const unsigned char *codes = scales + 2 * (size_t)quant_count(s);
+    int rc;
+
     /* Rows not stored take memory only when they are at most half (see
      * sn_network): nothing here is much larger than what the section
      * holds, and a forged header of many buckets and no rows costs two bits
      * per bucket, against the bit its row map takes in the payload. */
-    rc = sn_network_alloc_quantized(&m->net, inputs, hidden, outputs, bits, map,
-                                    c->err);
+    rc = sn_network_alloc_quantized(net, l->inputs, l->hidden, l->outputs, bits, map,
+                                    s->err);
     if (rc == SENTIMENT_ERR_NOMEM)
-        return sn_fail(c->err, rc, "%s: out of memory", c->name);
+        return out_of_memory(s);
     if (rc != SENTIMENT_OK)
         return rc;
-    for (uint32_t r = 0, nth = 0; r < inputs; r++) {
-        uint32_t u;
+    for (uint32_t r = 0, nth = 0; r < l->inputs; r++) {
         float f;
+        size_t k;
         if (!(map[r / 8] >> (r % 8) & 1))
             continue;
-        u = ((uint32_t)scales[0] | (uint32_t)scales[1] << 8) << 16;
-        f = bits_float(u);
+        f = sn_bits_float((uint32_t)sn_get16le(scales) << 16);
         if (!(f > 0 && f < 1e30f))
-            return corrupt(c, "a quantized row has an impossible scale");
-        for (size_t j = 0; j < row_bytes; j++) {
-            /* -128 and -8 are never written: codes are symmetric. */
-            if (bits == 8 ? codes[j] == 0x80 :
-                ((codes[j] & 15) == 8 || (codes[j] >> 4) == 8 ||
-                 (hidden % 2 && j == row_bytes - 1 && codes[j] >> 4)))
-                return corrupt(c, "a quantized weight is out of range");
-        }
-        size_t k = sn_quant_row_slot(&m->net, r, nth++);
-        m->net.row_scale[k] = f;
-        memcpy(m->net.w1q + k * row_bytes, codes, row_bytes);
+            return corrupt(s, "a quantized row has an impossible scale");
+        if (!codes_in_range(codes, row_bytes, bits, l->hidden))
+            return corrupt(s, "a quantized weight is out of range");
+        k = sn_quant_row_slot(net, r, nth++);
+        net->row_scale[k] = f;
+        memcpy(net->w1q + k * row_bytes, codes, row_bytes);
         scales += 2;
         codes += row_bytes;
     }
     return SENTIMENT_OK;
 }
 
-/* The sections after NETW: the first layer, DENS and BNST.  All three are
- * found and their sizes checked before the network is allocated, so that
- * no size a forged file declares costs more memory than its payload
- * holds. */
-static int parse_network(cursor *c, sentiment_model *m, uint32_t inputs,
-                         uint32_t hidden, uint32_t outputs, int quantized)
+/* ---- DENS: the biases, gamma, beta and the output layer ---------------- */
+
+static void write_dense(sn_buffer *b, const sentiment_model *m)
 {
-    const size_t dense_count = 3 * (size_t)hidden + (size_t)hidden * outputs + outputs;
-    cursor first, dens, bnst;
+    emit_floats(b, m->net.dense, m->net.dense_count);
+}
+
+static size_t dense_count(const loading *l)
+{
+    return 3 * (size_t)l->hidden + (size_t)l->hidden * l->outputs + l->outputs;
+}
+
+static int parse_dense(cursor *s, loading *l)
+{
+    return expect_size(s, "DENS", (uint64_t)dense_count(l) * 4);
+}
+
+static int fill_dense(cursor *s, loading *l)
+{
+    read_floats(s->p, l->m->net.dense, dense_count(l));
+    return check_floats(s, l->m->net.dense, dense_count(l), "output layer");
+}
+
+/* ---- BNST: the batch-normalization statistics -------------------------- */
+
+static void write_bn_stats(sn_buffer *b, const sentiment_model *m)
+{
+    emit_floats(b, m->net.run_mean, m->net.hidden);
+    emit_floats(b, m->net.run_var, m->net.hidden);
+}
+
+static int parse_bn_stats(cursor *s, loading *l)
+{
+    return expect_size(s, "BNST", (uint64_t)l->hidden * 8);
+}
+
+static int fill_bn_stats(cursor *s, loading *l)
+{
+    sn_network *net = &l->m->net;
     int rc;
 
-    if ((rc = open_section(c, quantized ? "W1Q " : "W1  ", &first)) != SENTIMENT_OK ||
-        (!quantized && (rc = expect_size(&first, "W1", (uint64_t)inputs * hidden * 4))) ||
-        (rc = open_section(c, "DENS", &dens)) != SENTIMENT_OK ||
-        (rc = expect_size(&dens, "DENS", (uint64_t)dense_count * 4)) != SENTIMENT_OK ||
-        (rc = open_section(c, "BNST", &bnst)) != SENTIMENT_OK ||
-        (rc = expect_size(&bnst, "BNST", (uint64_t)hidden * 8)) != SENTIMENT_OK)
-        return rc;
-    if (c->left != 0)
-        return corrupt(c, "unexpected bytes after the last section");
-
-    if (quantized) {
-        if ((rc = parse_quantized_rows(c, first, m, inputs, hidden, outputs)))
-            return rc;
-    } else {
-        if ((rc = sn_network_alloc(&m->net, inputs, hidden, outputs, 0, c->err)))
-            return rc;
-        read_floats(first.p, m->net.w1, (size_t)inputs * hidden);
-        if ((rc = check_floats(c, m->net.w1, (size_t)inputs * hidden, "first layer")))
-            return rc;
-    }
-    read_floats(dens.p, m->net.dense, dense_count);
-    if ((rc = check_floats(c, m->net.dense, dense_count, "output layer")))
-        return rc;
-    read_floats(bnst.p, m->net.run_mean, hidden);
-    read_floats(bnst.p + 4 * (size_t)hidden, m->net.run_var, hidden);
-    if ((rc = check_floats(c, m->net.run_mean, hidden, "batch-norm statistics")) ||
-        (rc = check_floats(c, m->net.run_var, hidden, "batch-norm statistics")))
+    read_floats(s->p, net->run_mean, l->hidden);
+    read_floats(s->p + 4 * (size_t)l->hidden, net->run_var, l->hidden);
+    if ((rc = check_floats(s, net->run_mean, l->hidden, "batch-norm statistics")) ||
+        (rc = check_floats(s, net->run_var, l->hidden, "batch-norm statistics")))
         return rc;
     return SENTIMENT_OK;
 }
 
+/* ---- the sections, in the order of the file ---------------------------- */
+
+/* Which models hold a section: all, or one of each pair of the scales and
+ * the first layer, as the first layer is quantized or not. */
+enum form { EVERY_MODEL, FLOAT_LAYER, QUANTIZED_LAYER };
+
+typedef struct section {
+    char tag[5];
+    enum form form;
+    void (*write)(sn_buffer *b, const sentiment_model *m);
+    /* Reads the section, or only checks it where the memory it fills is
+     * allocated once all sections are checked: FILL then reads it, from
+     * the cursor PARSE left where it found it. */
+    int (*parse)(cursor *s, loading *l);
+    int (*fill)(cursor *s, loading *l);
+} section;
+
+/* As the table of sentiment-model(5), which tests/test_modelfile.c holds
+ * against what is written. */
+static const section sections[] = {
+    {"LABL", EVERY_MODEL, write_labels, parse_labels, NULL},
+    {"TOKN", EVERY_MODEL, write_tokenizer, parse_tokenizer, NULL},
+    {"VECT", EVERY_MODEL, write_vectorizer, parse_vectorizer, NULL},
+    {"SCAL", FLOAT_LAYER, write_scales, parse_scales, NULL},
+    {"SCL8", QUANTIZED_LAYER, write_scale_codes, parse_scale_codes, NULL},
+    {"NETW", EVERY_MODEL, write_shape, parse_shape, NULL},
+    {"W1  ", FLOAT_LAYER, write_first_layer, parse_first_layer, fill_first_layer},
+    {"W1Q ", QUANTIZED_LAYER, write_quantized_rows, parse_quantized_rows,
+     fill_quantized_rows},
+    {"DENS", EVERY_MODEL, write_dense, parse_dense, fill_dense},
+    {"BNST", EVERY_MODEL, write_bn_stats, parse_bn_stats, fill_bn_stats},
+};
+#define SECTION_COUNT (sizeof sections / sizeof sections[0])
+
+static int holds(const section *s, int quantized)
+{
+    return s->form == EVERY_MODEL || (s->form == QUANTIZED_LAYER) == quantized;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static int build_payload(const sentiment_model *m, sn_buffer *b)
+{
+    for (size_t i = 0; i < SECTION_COUNT; i++) {
+        size_t start;
+        if (!holds(&sections[i], m->net.w1q != NULL))
+            continue;
+        sn_buffer_append(b, sections[i].tag, 4);
+        emit64(b, 0); /* the length, known at the end */
+        start = b->len;
+        sections[i].write(b, m);
+        if (!b->failed)
+            sn_put64le(b->data + start - 8, b->len - start);
+    }
+    return b->failed ? -1 : 0;
+}
+
+/* The whole file for MODEL, header and compressed payload, in memory the
+ * caller frees; PATH only names the file in messages. */
+static int encode_model(const sentiment_model *model, const char *path,
+                        unsigned char **file, size_t *size, sentiment_error *err)
+{
+    sn_buffer payload = SN_BUFFER_INIT;
+    uLongf packed_len;
+    unsigned char *f = NULL, *packed;
+    int rc = SENTIMENT_OK;
+
+    if (build_payload(model, &payload) < 0) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
+        goto out;
+    }
+    packed_len = compressBound((uLong)payload.len);
+    f = sn_malloc(HEADER_SIZE + (size_t)packed_len);
+    if (f == NULL) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory while saving", path);
+        goto out;
+    }
+    packed = f + HEADER_SIZE;
+    if (compress2(packed, &packed_len, payload.data, (uLong)payload.len, 6) != Z_OK) {
+        rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: compression failed", path);
+        goto out;
+    }
+    memcpy(f, MAGIC, 8);
+    sn_put32le(f + 8, (uint32_t)sn_model_format_version(model));
+    sn_put32le(f + 12, 0);
+    sn_put64le(f + 16, payload.len);
+    sn_put64le(f + 24, packed_len);
+    sn_put32le(f + 32, (uint32_t)crc32_z(0L, packed, packed_len));
+    sn_put32le(f + 36, (uint32_t)crc32(0L, f, 36));
+    *file = f;
+    *size = HEADER_SIZE + (size_t)packed_len;
+    f = NULL;
+out:
+    sn_free(f);
+    sn_buffer_release(&payload);
+    return rc;
+}
+
+int sentiment_model_save(const sentiment_model *model, const char *path,
+                         sentiment_error *err)
+{
+    unsigned char *file = NULL;
+    size_t size = 0;
+    int rc;
+
+    if (model == NULL || path == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no model or no path to save to");
+    rc = encode_model(model, path, &file, &size, err);
+    if (rc != SENTIMENT_OK)
+        return rc;
+    rc = sn_file_replace(path, file, size, err);
+    sn_free(file);
+    return rc;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* Whether the file holds section S: versions 1 and 2 say by themselves
+ * which of the scales and first layers they hold; in version 3 the tag
+ * after VECT does. */
+static int file_holds(const section *s, loading *l, const cursor *c)
+{
+    if (s->form == EVERY_MODEL)
+        return 1;
+    if (l->quantized < 0)
+        l->quantized = l->version == SN_FORMAT_VERSION_QUANTIZED ||
+            (l->version == SN_FORMAT_VERSION_STEM && c->left >= 4 &&
+             memcmp(c->p, "SCL8", 4) == 0);
+    return holds(s, l->quantized);
+}
+
 static int parse_payload(cursor *c, sentiment_model *m, uint32_t version)
 {
-    cursor s;
-    const unsigned char *p;
-    uint32_t inputs, hidden, outputs, flags;
-    float epsilon;
-    int quantized, rc;
+    loading l = {0};
+    cursor body[SECTION_COUNT];
+    int held[SECTION_COUNT];
+    int rc;
 
-    if ((rc = parse_labels(c, m)) != SENTIMENT_OK)
-        return rc;
-
-    if ((rc = parse_tokenizer(c, m)) != SENTIMENT_OK)
-        return rc;
-
-    if ((rc = open_section(c, "VECT", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "VECT", version >= FORMAT_VERSION_STEM ? 32 : 28)))
-        return rc;
-    p = s.p;
-    m->vectorizer.bucket_bits = get32(p);
-    m->vectorizer.ngrams = get32(p + 4);
-    m->vectorizer.char_ngrams = get32(p + 8);
-    m->vectorizer.weighting = get32(p + 12);
-    m->vectorizer.normalize = get32(p + 16);
-    m->vectorizer.seed = get64(p + 20);
-    m->vectorizer.stem = version >= FORMAT_VERSION_STEM ? get32(p + 28) : 0;
-    if (version >= FORMAT_VERSION_STEM &&
-        (m->vectorizer.stem < 1 || m->vectorizer.stem > SN_MAX_STEM))
-        return corrupt(c, "impossible stem length");
-    if (m->vectorizer.char_ngrams < 1 || m->vectorizer.char_ngrams > SN_MAX_NGRAMS)
-        return corrupt(c, "impossible character n-gram order");
-    if (m->vectorizer.weighting > SN_WEIGHT_LOGTF || m->vectorizer.normalize > 1)
-        return corrupt(c, "unknown feature weighting");
-    if (m->vectorizer.bucket_bits < SN_MIN_BUCKET_BITS ||
-        m->vectorizer.bucket_bits > SN_MAX_BUCKET_BITS)
-        return corrupt(c, "impossible number of hash buckets");
-    if (m->vectorizer.ngrams < 1 || m->vectorizer.ngrams > SN_MAX_NGRAMS)
-        return corrupt(c, "impossible n-gram order");
-
-    /* Versions 1 and 2 say by themselves; in version 3 the next tag does. */
-    quantized = version == FORMAT_VERSION_QUANTIZED ||
-        (version == FORMAT_VERSION_STEM && c->left >= 4 && memcmp(c->p, "SCL8", 4) == 0);
-    if (quantized) {
-        if ((rc = parse_scale_codes(c, m)) != SENTIMENT_OK)
-            return rc;
-    } else if ((rc = open_section(c, "SCAL", &s)) != SENTIMENT_OK) {
-        return rc;
-    } else if (s.left != 0) {
-        size_t buckets = (size_t)1 << m->vectorizer.bucket_bits;
-        if ((rc = expect_size(&s, "SCAL", (uint64_t)buckets * 4)) != SENTIMENT_OK)
-            return rc;
-        m->scale = sn_malloc_array(buckets, sizeof *m->scale);
-        if (m->scale == NULL)
-            return sn_fail(c->err, SENTIMENT_ERR_NOMEM, "%s: out of memory", c->name);
-        read_floats(s.p, m->scale, buckets);
-        if ((rc = check_floats(c, m->scale, buckets, "feature scales")))
+    l.m = m;
+    l.version = version;
+    l.quantized = -1;
+    for (size_t i = 0; i < SECTION_COUNT; i++) {
+        held[i] = file_holds(&sections[i], &l, c);
+        if (held[i] && ((rc = open_section(c, sections[i].tag, &body[i])) ||
+                        (rc = sections[i].parse(&body[i], &l))))
             return rc;
     }
+    if (c->left != 0)
+        return corrupt(c, "unexpected bytes after the last section");
+    for (size_t i = 0; i < SECTION_COUNT; i++)
+        if (held[i] && sections[i].fill != NULL &&
+            (rc = sections[i].fill(&body[i], &l)) != SENTIMENT_OK)
+            return rc;
+    m->net.bn_epsilon = l.epsilon;
+    m->trained_with_batchnorm = (l.flags & NET_FLAG_BATCHNORM) != 0;
+    return SENTIMENT_OK;
+}
 
-    if ((rc = open_section(c, "NETW", &s)) != SENTIMENT_OK ||
-        (rc = expect_size(&s, "NETW", 20)) != SENTIMENT_OK)
-        return rc;
-    p = s.p;
-    inputs = get32(p);
-    hidden = get32(p + 4);
-    outputs = get32(p + 8);
-    flags = get32(p + 12);
-    if (inputs != UINT32_C(1) << m->vectorizer.bucket_bits)
-        return corrupt(c, "network input size differs from the number of buckets");
-    if (outputs != m->label_count)
-        return corrupt(c, "network output size differs from the number of labels");
-    if (hidden < 1 || hidden > SN_MAX_HIDDEN)
-        return corrupt(c, "impossible hidden layer width");
-    if (flags & ~(uint32_t)NET_FLAG_BATCHNORM)
-        return corrupt(c, "unknown network flags");
+/* Checks the header of the SIZE bytes at DATA against them: everything
+ * but the payload, whose VERSION and length it gives. */
+static int check_header(cursor *c, const unsigned char *data, size_t size,
+                        uint32_t *version, uint64_t *payload_len)
+{
+    uint64_t packed_len;
 
-    read_floats(p + 16, &epsilon, 1);
-    if (!(epsilon > 0 && epsilon <= 100))
-        return corrupt(c, "impossible batch-normalization epsilon");
-
-    if ((rc = parse_network(c, m, inputs, hidden, outputs, quantized)) != SENTIMENT_OK)
-        return rc;
-    m->net.bn_epsilon = epsilon;
-    m->trained_with_batchnorm = (flags & NET_FLAG_BATCHNORM) != 0;
+    if (size < HEADER_SIZE || memcmp(data, MAGIC, 8) != 0) {
+        if (size >= 8 && memcmp(data, MAGIC, 8) == 0)
+            return corrupt(c, "file is shorter than its header");
+        return sn_fail(c->err, SENTIMENT_ERR_CORRUPT,
+                       "%s: not a libsentiment model file", c->name);
+    }
+    if (sn_get32le(data + 36) != (uint32_t)crc32(0L, data, 36))
+        return corrupt(c, "header checksum mismatch");
+    *version = sn_get32le(data + 8);
+    if (*version < SN_FORMAT_VERSION || *version > SN_FORMAT_VERSION_LATEST)
+        return sn_fail(c->err, SENTIMENT_ERR_VERSION,
+                       "%s: model format version %u is not supported (this library "
+                       "reads versions %u to %u)", c->name, *version,
+                       SN_FORMAT_VERSION, SN_FORMAT_VERSION_LATEST);
+    if (sn_get32le(data + 12) != 0)
+        return corrupt(c, "unknown header flags");
+    *payload_len = sn_get64le(data + 16);
+    packed_len = sn_get64le(data + 24);
+    if (packed_len != size - HEADER_SIZE)
+        return corrupt(c, packed_len > size - HEADER_SIZE ?
+                       "file is truncated" : "unexpected bytes after the data");
+    if (*payload_len == 0 || *payload_len / MAX_INFLATE_RATIO > packed_len ||
+        *payload_len > (uint64_t)ULONG_MAX || *payload_len > SIZE_MAX)
+        return corrupt(c, "impossible payload size");
+    if (sn_get32le(data + 32) !=
+        (uint32_t)crc32_z(0L, data + HEADER_SIZE, (z_size_t)packed_len))
+        return corrupt(c, "checksum mismatch");
     return SENTIMENT_OK;
 }
 
@@ -992,8 +863,8 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
                       const char *name, sentiment_error *err)
 {
     cursor c = {0};
-    uint64_t payload_len, packed_len;
-    uint32_t version;
+    uint64_t payload_len = 0;
+    uint32_t version = 0;
     unsigned char *payload = NULL;
     sentiment_model *m = NULL;
     uLongf got;
@@ -1004,40 +875,14 @@ static int load_bytes(sentiment_model **out, const unsigned char *data, size_t s
     if (out == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no place to put the model");
     *out = NULL;
-    if (size < HEADER_SIZE || memcmp(data, MAGIC, 8) != 0) {
-        if (size >= 8 && memcmp(data, MAGIC, 8) == 0)
-            return corrupt(&c, "file is shorter than its header");
-        return sn_fail(err, SENTIMENT_ERR_CORRUPT, "%s: not a libsentiment model file",
-                       name);
-    }
-    if (get32(data + 36) != (uint32_t)crc32(0L, data, 36))
-        return corrupt(&c, "header checksum mismatch");
-    version = get32(data + 8);
-    if (version < FORMAT_VERSION || version > FORMAT_VERSION_STEM)
-        return sn_fail(err, SENTIMENT_ERR_VERSION,
-                       "%s: model format version %u is not supported (this library "
-                       "reads versions %u to %u)", name, version, FORMAT_VERSION,
-                       FORMAT_VERSION_STEM);
-    if (get32(data + 12) != 0)
-        return corrupt(&c, "unknown header flags");
-    payload_len = get64(data + 16);
-    packed_len = get64(data + 24);
-    if (packed_len != size - HEADER_SIZE)
-        return corrupt(&c, packed_len > size - HEADER_SIZE ?
-                       "file is truncated" : "unexpected bytes after the data");
-    if (payload_len == 0 || payload_len / MAX_INFLATE_RATIO > packed_len ||
-        payload_len > (uint64_t)ULONG_MAX || payload_len > SIZE_MAX)
-        return corrupt(&c, "impossible payload size");
-
-    if (get32(data + 32) != (uint32_t)crc32_z(0L, data + HEADER_SIZE, (z_size_t)packed_len))
-        return corrupt(&c, "checksum mismatch");
-
+    if ((rc = check_header(&c, data, size, &version, &payload_len)) != SENTIMENT_OK)
+        return rc;
     payload = sn_malloc((size_t)payload_len);
     if (payload == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory for %llu bytes",
                        name, (unsigned long long)payload_len);
     got = (uLongf)payload_len;
-    if (uncompress(payload, &got, data + HEADER_SIZE, (uLong)packed_len) != Z_OK ||
+    if (uncompress(payload, &got, data + HEADER_SIZE, (uLong)(size - HEADER_SIZE)) != Z_OK ||
         got != payload_len) {
         rc = corrupt(&c, "compressed data is damaged");
         goto out;

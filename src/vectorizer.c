@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "littleendian.h"
 #include "vectorizer.h"
 
 void sn_vectorizer_settings_default(sn_vectorizer_settings *s)
@@ -61,13 +62,6 @@ static inline uint64_t rotl64(uint64_t x, int r)
     return (x << r) | (x >> (64 - r));
 }
 
-static inline uint64_t load64le(const unsigned char *p)
-{
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-        (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-        (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
 /* Reads eight bytes at a time in a fixed byte order, so that a model hashes
  * the same on every machine. */
 uint64_t sn_hash(const void *data, size_t len, uint64_t seed)
@@ -77,7 +71,7 @@ uint64_t sn_hash(const void *data, size_t len, uint64_t seed)
     uint64_t tail = 0;
 
     while (len >= 8) {
-        h ^= fmix64(load64le(p));
+        h ^= fmix64(sn_get64le(p));
         h = rotl64(h, 27) * 0x87C37B91114253D5ULL + 0x52DCE729;
         p += 8;
         len -= 8;
@@ -93,7 +87,7 @@ uint64_t sn_hash(const void *data, size_t len, uint64_t seed)
 static inline uint64_t hash_token(const char *p, size_t len, uint64_t seed)
 {
     if (len <= 8 && len > 0) {
-        uint64_t v = load64le((const unsigned char *)p);
+        uint64_t v = sn_get64le((const unsigned char *)p);
         v &= ~UINT64_C(0) >> (64 - 8 * len);
         return fmix64(v ^ seed ^ (len * 0x9E3779B97F4A7C15ULL));
     }

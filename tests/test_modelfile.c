@@ -26,7 +26,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "buffer.h"
 #include "internal.h"
+#include "littleendian.h"
 #include "model.h"
 #include "testutil.h"
 #include "modelbytes.h"
@@ -800,6 +802,95 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* A row of the table of sections in sentiment-model(5): the tag, padded
+ * with spaces to 4 bytes as in a file, and which models hold the section
+ * ("all", "float" or "quantized"). */
+typedef struct man_section {
+    char tag[5];
+    char models[16];
+} man_section;
+
+/* The rows of that table, read from the man page's source; the count. */
+static size_t read_man_sections(man_section *rows, size_t most)
+{
+    char path[4096], line[512];
+    int in_payload = 0, in_table = 0;
+    size_t n = 0;
+    FILE *f;
+
+    tu_source_path(path, sizeof path, "man/sentiment-model.5.in");
+    f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("cannot read %s", path);
+    while (fgets(line, sizeof line, f) != NULL) {
+        char tag[8], models[16];
+        if (strncmp(line, ".SS Payload", 11) == 0)
+            in_payload = 1;
+        else if (in_payload && strncmp(line, ".TS", 3) == 0)
+            in_table = 1;
+        else if (in_table && strncmp(line, ".TE", 3) == 0)
+            break;
+        else if (in_table && strchr(line, '\t') != NULL &&
+                 sscanf(line, "%7[^\t]\t%15[^\t]", tag, models) == 2 &&
+                 strcmp(tag, "tag") != 0) {
+            assert_true(n < most);
+            assert_true(strlen(tag) <= 4);
+            if (strcmp(models, "all") != 0 && strcmp(models, "float") != 0 &&
+                strcmp(models, "quantized") != 0)
+                fail_msg("section %s: unknown models '%s' in %s", tag, models, path);
+            snprintf(rows[n].tag, sizeof rows[n].tag, "%-4s", tag);
+            snprintf(rows[n].models, sizeof rows[n].models, "%s", models);
+            n++;
+        }
+    }
+    fclose(f);
+    if (n == 0)
+        fail_msg("no table of sections under Payload in %s", path);
+    return n;
+}
+
+/* The table of sections in sentiment-model(5) is what is written: the
+ * same tags, in the same order, in float and quantized models, with and
+ * without stems (format versions 1, 2 and 3). */
+static void test_model_file_holds_the_sections_of_the_man_page_in_its_order(void **state)
+{
+    static const char *const bits[] = {"0", "8"}, *const stems[] = {"0", "5"};
+    man_section rows[32];
+    size_t count = read_man_sections(rows, 32);
+
+    (void)state;
+    for (size_t q = 0; q < 2; q++)
+        for (size_t s = 0; s < 2; s++) {
+            const char *const options[] = {
+                "buckets", "256", "hidden", "4", "epochs", "2", "validation", "0",
+                "quantize", bits[q], "stem", stems[s], NULL};
+            sentiment_model *m = tu_train_tiny(options);
+            size_t size, len, pos = 0;
+            unsigned char *file = tu_model_bytes(m, &size);
+            unsigned char *payload = tu_unpack(file, &len);
+
+            for (size_t r = 0; r < count; r++) {
+                if (strcmp(rows[r].models, "all") != 0 &&
+                    strcmp(rows[r].models, q ? "quantized" : "float") != 0)
+                    continue;
+                assert_true(pos + 12 <= len);
+                if (memcmp(payload + pos, rows[r].tag, 4) != 0)
+                    fail_msg("a %s model (version %u) holds '%.4s' where the man page "
+                             "has '%s'", q ? "quantized" : "float",
+                             (unsigned)tu_get32(file + 8), (const char *)payload + pos,
+                             rows[r].tag);
+                pos += 12 + (size_t)(tu_get32(payload + pos + 4) |
+                                     (uint64_t)tu_get32(payload + pos + 8) << 32);
+            }
+            if (pos != len)
+                fail_msg("a %s model holds sections after those of the man page",
+                         q ? "quantized" : "float");
+            free(payload);
+            free(file);
+            sentiment_model_free(m);
+        }
+}
+
 /* A model is written in the oldest format version that holds it, so that
  * libraries from before word stems still read the models that have none,
  * and refuse by the version those that have them. */
@@ -1478,6 +1569,65 @@ static void test_model_save_fails_cleanly_when_memory_runs_out(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* What the writer appends field by field: a failure to grow is kept, so
+ * that one check at the end sees it, and what came before stays. */
+static void test_buffer_keeps_its_bytes_and_remembers_running_out_of_memory(void **state)
+{
+    sn_buffer b = SN_BUFFER_INIT;
+    unsigned char *p;
+
+    (void)state;
+    assert_int_equal(sn_buffer_append(&b, "", 0), 0);
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(sn_buffer_append(&b, "abc", 3), 0);
+    assert_int_equal(b.len, 9000);
+    assert_true(b.cap >= 9000);
+    assert_memory_equal(b.data + 8997, "abc", 3);
+    sn_alloc_count = 0;
+    sn_alloc_fail_at = 1;
+    assert_null(sn_buffer_grow(&b, b.cap)); /* must reallocate */
+    sn_alloc_fail_at = 0;
+    assert_true(b.failed);
+    assert_null(sn_buffer_grow(&b, 1));
+    assert_int_equal(sn_buffer_append(&b, "x", 1), -1);
+    assert_int_equal(sn_buffer_append(&b, "", 0), -1);
+    assert_int_equal(b.len, 9000);
+    assert_memory_equal(b.data, "abcabc", 6);
+    sn_buffer_release(&b);
+
+    /* A size that cannot be added to what is there fails, not wraps. */
+    p = sn_buffer_grow(&b, 16);
+    assert_non_null(p);
+    assert_null(sn_buffer_grow(&b, (size_t)-1 - 8));
+    assert_true(b.failed);
+    assert_int_equal(b.len, 16);
+    sn_buffer_release(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_false(b.failed);
+}
+
+/* Model files and hashes are the same bytes on every machine. */
+static void test_little_endian_helpers_put_the_low_byte_first(void **state)
+{
+    unsigned char p[8];
+
+    (void)state;
+    sn_put16le(p, 0x0102);
+    assert_memory_equal(p, "\x02\x01", 2);
+    assert_int_equal(sn_get16le(p), 0x0102);
+    sn_put32le(p, 0x01020304);
+    assert_memory_equal(p, "\x04\x03\x02\x01", 4);
+    assert_int_equal(sn_get32le(p), 0x01020304);
+    sn_put64le(p, UINT64_C(0x0102030405060708));
+    assert_memory_equal(p, "\x08\x07\x06\x05\x04\x03\x02\x01", 8);
+    assert_true(sn_get64le(p) == UINT64_C(0x0102030405060708));
+    sn_put64le(p, UINT64_MAX - 1);
+    assert_true(sn_get64le(p) == UINT64_MAX - 1);
+    assert_int_equal(sn_float_bits(1.0f), 0x3F800000);
+    assert_true(sn_bits_float(0xC0000000) == -2.0f);
+}
+
 static void test_classify_fails_cleanly_when_memory_runs_out(void **state)
 {
     const char *text = "The staff were friendly, the room was dirty. \xC3\x89t\xC3\xA9!";
@@ -1577,6 +1727,7 @@ int main(void)
         cmocka_unit_test(test_model_round_trip_keeps_the_default_settings_and_word_lists),
         cmocka_unit_test(test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting),
         cmocka_unit_test(test_model_without_stems_keeps_the_first_format_version),
+        cmocka_unit_test(test_model_file_holds_the_sections_of_the_man_page_in_its_order),
         cmocka_unit_test(test_model_trained_with_a_rule_off_classifies_as_before_saving),
         cmocka_unit_test(test_model_classifies_with_the_rules_it_was_trained_with),
         cmocka_unit_test(test_model_load_rejects_damaged_payloads_with_valid_checksums),
@@ -1585,6 +1736,8 @@ int main(void)
         cmocka_unit_test(test_model_load_checks_the_output_layer_against_the_payload_before_allocating),
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_buffer_keeps_its_bytes_and_remembers_running_out_of_memory),
+        cmocka_unit_test(test_little_endian_helpers_put_the_low_byte_first),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_batch_names_the_failing_text_by_its_index_in_the_batch),
     };
