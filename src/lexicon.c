@@ -28,52 +28,9 @@ void sn_lexicon_init(sn_lexicon *lex)
 
 void sn_lexicon_release(sn_lexicon *lex)
 {
-    sn_free(lex->strings);
-    sn_free(lex->entries);
-    sn_free(lex->table);
+    sn_strtab_release(&lex->words);
+    sn_free(lex->classes);
     sn_lexicon_init(lex);
-}
-
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-static int rehash(sn_lexicon *lex, size_t size)
-{
-    uint32_t *table = sn_calloc(size, sizeof *table);
-    if (table == NULL)
-        return -1;
-    for (size_t i = 0; i < lex->count; i++) {
-        const sn_lexicon_entry *e = &lex->entries[i];
-        size_t h = hash_bytes(lex->strings + e->offset, e->len) & (size - 1);
-        while (table[h] != 0)
-            h = (h + 1) & (size - 1);
-        table[h] = (uint32_t)i + 1;
-    }
-    sn_free(lex->table);
-    lex->table = table;
-    lex->table_size = size;
-    return 0;
-}
-
-static long find(const sn_lexicon *lex, const char *s, size_t len)
-{
-    size_t h;
-
-    if (lex->table_size == 0)
-        return -1;
-    h = hash_bytes(s, len) & (lex->table_size - 1);
-    while (lex->table[h] != 0) {
-        const sn_lexicon_entry *e = &lex->entries[lex->table[h] - 1];
-        if (e->len == len && memcmp(lex->strings + e->offset, s, len) == 0)
-            return (long)lex->table[h] - 1;
-        h = (h + 1) & (lex->table_size - 1);
-    }
-    return -1;
 }
 
 uint32_t sn_lexicon_lookup(const sn_lexicon *lex, const char *s, size_t len)
@@ -82,8 +39,8 @@ uint32_t sn_lexicon_lookup(const sn_lexicon *lex, const char *s, size_t len)
 
     if (!sn_lexicon_may_hold(lex, s, len))
         return 0;
-    i = find(lex, s, len);
-    return i < 0 ? 0 : lex->entries[i].classes;
+    i = sn_strtab_find(&lex->words, s, len);
+    return i < 0 ? 0 : lex->classes[i];
 }
 
 int sn_lexicon_add(sn_lexicon *lex, uint32_t cls, const char *entry, size_t len,
@@ -108,51 +65,25 @@ int sn_lexicon_add(sn_lexicon *lex, uint32_t cls, const char *entry, size_t len,
         if (len > lex->emoticon_max)
             lex->emoticon_max = len;
     }
-    i = find(lex, entry, len);
-    if (i >= 0) {
-        lex->entries[i].classes |= cls;
-        return SENTIMENT_OK;
-    }
-    {
-        unsigned bit = sn_lexicon_filter_bit(entry, len);
-        lex->filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
-    }
-    if (lex->count == lex->cap) {
-        size_t cap = lex->cap ? 2 * lex->cap : 64;
-        sn_lexicon_entry *e = sn_realloc_array(lex->entries, cap, sizeof *e);
-        if (e == NULL)
+    /* Room for the classes of one more entry first: the table must hold no
+     * entry without them. */
+    if (lex->words.count == lex->classes_cap) {
+        size_t cap = lex->classes_cap ? 2 * lex->classes_cap : 64;
+        uint32_t *classes = sn_realloc_array(lex->classes, cap, sizeof *classes);
+        if (classes == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
-        lex->entries = e;
-        lex->cap = cap;
+        lex->classes = classes;
+        lex->classes_cap = cap;
     }
-    if (lex->strings_len + len + 1 > lex->strings_cap) {
-        size_t cap = lex->strings_cap ? 2 * lex->strings_cap : 1024;
-        while (cap < lex->strings_len + len + 1)
-            cap *= 2;
-        char *s = sn_realloc(lex->strings, cap);
-        if (s == NULL)
-            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
-        lex->strings = s;
-        lex->strings_cap = cap;
-    }
-    memcpy(lex->strings + lex->strings_len, entry, len);
-    lex->strings[lex->strings_len + len] = '\0';
-    lex->entries[lex->count].offset = (uint32_t)lex->strings_len;
-    lex->entries[lex->count].len = (uint32_t)len;
-    lex->entries[lex->count].classes = cls;
-    lex->strings_len += len + 1;
-    lex->count++;
-    if (2 * lex->count > lex->table_size &&
-        rehash(lex, lex->table_size ? 2 * lex->table_size : 128) < 0) {
-        lex->count--; /* not findable: undo */
+    size_t before = lex->words.count;
+    i = sn_strtab_intern(&lex->words, entry, len);
+    if (i < 0)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
-    }
-    if (lex->table_size && find(lex, entry, len) < 0) {
-        size_t h = hash_bytes(entry, len) & (lex->table_size - 1);
-        while (lex->table[h] != 0)
-            h = (h + 1) & (lex->table_size - 1);
-        lex->table[h] = (uint32_t)lex->count;
-    }
+    if (lex->words.count > before)
+        lex->classes[i] = 0;
+    lex->classes[i] |= cls;
+    unsigned bit = sn_lexicon_filter_bit(entry, len);
+    lex->filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
     return SENTIMENT_OK;
 }
 
@@ -288,11 +219,11 @@ int sn_lexicon_load_dir(sn_lexicon *lex, const char *dir, sentiment_error *err)
 
 int sn_lexicon_copy(sn_lexicon *dst, const sn_lexicon *src, sentiment_error *err)
 {
-    for (size_t i = 0; i < src->count; i++) {
-        const sn_lexicon_entry *e = &src->entries[i];
+    for (size_t i = 0; i < src->words.count; i++) {
         for (uint32_t bit = 1; bit <= SN_LEX_EMOTICON; bit <<= 1) {
-            if (e->classes & bit) {
-                int rc = sn_lexicon_add(dst, bit, src->strings + e->offset, e->len, err);
+            if (src->classes[i] & bit) {
+                int rc = sn_lexicon_add(dst, bit, src->words.string[i],
+                                        src->words.length[i], err);
                 if (rc != SENTIMENT_OK)
                     return rc;
             }

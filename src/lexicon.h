@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sentiment.h"
+#include "strtab.h"
 
 enum sn_lexicon_class {
     SN_LEX_NEGATION = 1,
@@ -19,18 +20,10 @@ enum sn_lexicon_class {
 #define SN_LEX_CLASSES 4
 #define SN_LEX_MAX_ENTRY 63
 
-typedef struct sn_lexicon_entry {
-    uint32_t offset, len;   /* into strings */
-    uint32_t classes;       /* SN_LEX_* bits */
-} sn_lexicon_entry;
-
 typedef struct sn_lexicon {
-    char *strings;
-    size_t strings_len, strings_cap;
-    sn_lexicon_entry *entries;
-    size_t count, cap;
-    uint32_t *table;        /* entry index + 1, or 0 */
-    size_t table_size;
+    sn_strtab words;        /* entry i, in order of first addition */
+    uint32_t *classes;      /* entry i: the SN_LEX_* bits of its lists */
+    size_t classes_cap;
     uint32_t emoticon_first[4]; /* bit c: some emoticon starts with ASCII c */
     uint64_t filter[64];    /* a Bloom filter of 4096 bits, see lexicon.c */
     size_t emoticon_max;    /* longest emoticon, bytes */

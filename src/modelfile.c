@@ -230,12 +230,11 @@ static void write_tokenizer(sn_buffer *b, const sentiment_model *m)
 {
     emit32(b, m->tokenizer.rules);
     emit32(b, m->tokenizer.flags);
-    emit32(b, (uint32_t)m->lexicon.count);
-    for (size_t i = 0; i < m->lexicon.count; i++) {
-        const sn_lexicon_entry *e = &m->lexicon.entries[i];
-        emit32(b, e->classes);
-        emit32(b, e->len);
-        sn_buffer_append(b, m->lexicon.strings + e->offset, e->len);
+    emit32(b, (uint32_t)m->lexicon.words.count);
+    for (size_t i = 0; i < m->lexicon.words.count; i++) {
+        emit32(b, m->lexicon.classes[i]);
+        emit32(b, m->lexicon.words.length[i]);
+        sn_buffer_append(b, m->lexicon.words.string[i], m->lexicon.words.length[i]);
     }
 }
 

@@ -13,6 +13,11 @@
 #include "internal.h"
 #include "network.h"
 
+/* Batch normalization keeps per-unit scratch on the stack (sn_bn_fold):
+ * every hidden layer the network accepts must fit in it. */
+_Static_assert(SN_BN_MAX_UNITS >= SN_MAX_HIDDEN,
+               "batch normalization must cover the widest hidden layer");
+
 /* Allocates everything but the first layer, whose form the callers choose. */
 static int alloc_common(sn_network *net, uint32_t inputs, uint32_t hidden,
                         uint32_t outputs, int batchnorm, sentiment_error *err)

@@ -33,7 +33,7 @@ void sn_shuffle(size_t *a, size_t n, uint64_t *rng)
 int sn_split_check_given(const sn_store *s, char *const *sorted, const uint32_t *remap,
                          sentiment_error *err)
 {
-    size_t *trained = sn_calloc(s->name_count, sizeof *trained);
+    size_t *trained = sn_calloc(s->labels.count, sizeof *trained);
     size_t missing = 0, first = 0;
 
     if (trained == NULL)
@@ -41,7 +41,7 @@ int sn_split_check_given(const sn_store *s, char *const *sorted, const uint32_t 
     for (size_t i = 0; i < s->count; i++)
         if (!s->held_out[i])
             trained[remap[s->label[i]]]++;
-    for (size_t k = s->name_count; k-- > 0;) {
+    for (size_t k = s->labels.count; k-- > 0;) {
         if (trained[k] == 0) {
             missing++;
             first = k;

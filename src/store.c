@@ -33,11 +33,8 @@ int sn_store_init(sn_store *s, sentiment_error *err)
 
 void sn_store_release(sn_store *s)
 {
-    for (size_t i = 0; i < s->name_count; i++)
-        sn_free(s->names[i]);
-    sn_free(s->names);
+    sn_strtab_release(&s->labels);
     sn_free(s->label_examples);
-    sn_free(s->table);
     sn_free(s->text);
     sn_free(s->offset);
     sn_free(s->label);
@@ -48,83 +45,32 @@ void sn_store_release(sn_store *s)
 
 /* ---- the label table --------------------------------------------------- */
 
-static uint64_t label_hash(const char *s, size_t n)
-{
-    uint64_t h = 0xCBF29CE484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
-    return h;
-}
-
-static int rehash(sn_store *s, size_t size)
-{
-    uint32_t *table = sn_calloc(size, sizeof *table);
-    if (table == NULL)
-        return -1;
-    for (size_t i = 0; i < s->name_count; i++) {
-        size_t h = label_hash(s->names[i], strlen(s->names[i])) & (size - 1);
-        while (table[h] != 0)
-            h = (h + 1) & (size - 1);
-        table[h] = (uint32_t)i + 1;
-    }
-    sn_free(s->table);
-    s->table = table;
-    s->table_size = size;
-    return 0;
-}
-
-/* Makes room for one more label name and its count. */
-static int grow_names(sn_store *s)
-{
-    size_t cap = s->names_cap ? 2 * s->names_cap : 8;
-    char **names = sn_realloc_array(s->names, cap, sizeof *names);
-
-    if (names == NULL)
-        return -1;
-    s->names = names;
-    /* names_cap grows once both arrays have: a failure here leaves names
-     * larger than its capacity says, which is harmless. */
-    size_t *counts = sn_realloc_array(s->label_examples, cap, sizeof *counts);
-    if (counts == NULL)
-        return -1;
-    s->label_examples = counts;
-    s->names_cap = cap;
-    return 0;
-}
-
 /* The index of LABEL, added when new; a negative status when it cannot be:
  * -SENTIMENT_ERR_NOMEM, or -SENTIMENT_ERR_DATA past SN_MAX_LABELS labels.
  * Nothing changes when it fails. */
 static long intern_label(sn_store *s, const char *label, size_t len)
 {
-    size_t h;
-    char *copy;
+    long found = sn_strtab_find(&s->labels, label, len);
+    size_t n = s->labels.count;
 
-    /* Grow first, so that a failure leaves no half-added label behind. */
-    if (s->table_size == 0 && rehash(s, 16) < 0)
-        return -SENTIMENT_ERR_NOMEM;
-    if (2 * (s->name_count + 1) > s->table_size && rehash(s, 2 * s->table_size) < 0)
-        return -SENTIMENT_ERR_NOMEM;
-    h = label_hash(label, len) & (s->table_size - 1);
-    while (s->table[h] != 0) {
-        const char *name = s->names[s->table[h] - 1];
-        if (strlen(name) == len && memcmp(name, label, len) == 0)
-            return (long)s->table[h] - 1;
-        h = (h + 1) & (s->table_size - 1);
-    }
-    if (s->name_count >= SN_MAX_LABELS)
+    if (found >= 0)
+        return found;
+    if (n >= SN_MAX_LABELS)
         return -SENTIMENT_ERR_DATA;
-    if (s->name_count == s->names_cap && grow_names(s) < 0)
+    /* The count of examples first: the table must hold no label without. */
+    if (n == s->label_examples_cap) {
+        size_t cap = n ? 2 * n : 8;
+        size_t *counts = sn_realloc_array(s->label_examples, cap, sizeof *counts);
+        if (counts == NULL)
+            return -SENTIMENT_ERR_NOMEM;
+        s->label_examples = counts;
+        s->label_examples_cap = cap;
+    }
+    found = sn_strtab_intern(&s->labels, label, len);
+    if (found < 0)
         return -SENTIMENT_ERR_NOMEM;
-    copy = sn_malloc(len + 1);
-    if (copy == NULL)
-        return -SENTIMENT_ERR_NOMEM;
-    memcpy(copy, label, len);
-    copy[len] = '\0';
-    s->names[s->name_count] = copy;
-    s->label_examples[s->name_count] = 0;
-    s->table[h] = (uint32_t)++s->name_count;
-    return (long)s->name_count - 1;
+    s->label_examples[found] = 0;
+    return found;
 }
 
 typedef struct named {
@@ -140,10 +86,10 @@ static int cmp_names(const void *a, const void *b)
 int sn_store_sorted_labels(const sn_store *s, char ***sorted, uint32_t **remap,
                            sentiment_error *err)
 {
-    named *order = sn_malloc_array(s->name_count, sizeof *order);
+    named *order = sn_malloc_array(s->labels.count, sizeof *order);
 
-    *sorted = sn_malloc_array(s->name_count, sizeof **sorted);
-    *remap = sn_malloc_array(s->name_count, sizeof **remap);
+    *sorted = sn_malloc_array(s->labels.count, sizeof **sorted);
+    *remap = sn_malloc_array(s->labels.count, sizeof **remap);
     if (*sorted == NULL || *remap == NULL || order == NULL) {
         sn_free(order);
         sn_free(*sorted);
@@ -152,13 +98,13 @@ int sn_store_sorted_labels(const sn_store *s, char ***sorted, uint32_t **remap,
         *remap = NULL;
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for labels");
     }
-    for (size_t i = 0; i < s->name_count; i++) {
-        order[i].name = s->names[i];
+    for (size_t i = 0; i < s->labels.count; i++) {
+        order[i].name = s->labels.string[i];
         order[i].index = (uint32_t)i;
     }
-    qsort(order, s->name_count, sizeof *order, cmp_names);
-    for (size_t k = 0; k < s->name_count; k++) {
-        (*sorted)[k] = s->names[order[k].index];
+    qsort(order, s->labels.count, sizeof *order, cmp_names);
+    for (size_t k = 0; k < s->labels.count; k++) {
+        (*sorted)[k] = s->labels.string[order[k].index];
         (*remap)[order[k].index] = (uint32_t)k;
     }
     sn_free(order);

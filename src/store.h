@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "sentiment.h"
+#include "strtab.h"
 
 typedef struct sn_store {
     /* example i: text[offset[i] .. offset[i + 1]), label[i], held_out[i] */
@@ -20,12 +21,10 @@ typedef struct sn_store {
     unsigned char *held_out;    /* given for validation */
     size_t count, cap, held_out_count;
 
-    /* label names, and a hash table from name to index */
-    char **names;
+    /* label names, numbered in order of first use */
+    sn_strtab labels;
     size_t *label_examples; /* per label: examples with it, of both kinds */
-    size_t name_count, names_cap;
-    uint32_t *table;        /* index + 1, or 0 for empty */
-    size_t table_size;
+    size_t label_examples_cap;
 
     /* the malformed lines skipped under "bad-lines skip" */
     size_t skipped;
@@ -49,7 +48,7 @@ int sn_store_add_file(sn_store *s, const char *path, int held_out, int skip_bad_
                       sentiment_error *err);
 
 /* The label names in byte order, so that a model does not depend on the
- * order of the corpus: *SORTED gets name_count pointers to the store's own
+ * order of the corpus: *SORTED gets labels.count pointers to the store's own
  * names, *REMAP the sorted index of each label.  The caller frees both
  * arrays (not the names); fails on memory only. */
 int sn_store_sorted_labels(const sn_store *s, char ***sorted, uint32_t **remap,

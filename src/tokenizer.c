@@ -1251,7 +1251,7 @@ static int fast_path(sn_tokenizer *tk, const sn_tokenizer_settings *s,
     f.at = 0;
     f.tokens = tk->tokens;
     f.count = 0;
-    f.lex = lex && lex->count ? lex : NULL;
+    f.lex = lex && lex->words.count ? lex : NULL;
     f.start = 0;
     while (i < len) {
         unsigned char c = p[i];
@@ -1335,7 +1335,7 @@ int sn_tokenize(sn_tokenizer *tk, const sn_tokenizer_settings *s,
     memset(&g, 0, sizeof g);
     g.tk = tk;
     g.s = s;
-    g.lex = lex && lex->count ? lex : NULL;
+    g.lex = lex && lex->words.count ? lex : NULL;
     g.cps = tk->cps;
     g.n = (size_t)ncps;
     g.clean_len = (size_t)clean_len;

@@ -362,17 +362,17 @@ int sentiment_trainer_add_validation_file(sentiment_trainer *t, const char *path
 
 size_t sentiment_trainer_label_count(const sentiment_trainer *t)
 {
-    return t ? t->store.name_count : 0;
+    return t ? t->store.labels.count : 0;
 }
 
 const char *sentiment_trainer_label(const sentiment_trainer *t, size_t index)
 {
-    return t != NULL && index < t->store.name_count ? t->store.names[index] : NULL;
+    return t != NULL && index < t->store.labels.count ? t->store.labels.string[index] : NULL;
 }
 
 size_t sentiment_trainer_label_examples(const sentiment_trainer *t, size_t index)
 {
-    return t != NULL && index < t->store.name_count ? t->store.label_examples[index] : 0;
+    return t != NULL && index < t->store.labels.count ? t->store.label_examples[index] : 0;
 }
 
 size_t sentiment_trainer_skipped_lines(const sentiment_trainer *t)
@@ -486,7 +486,7 @@ static int split(const sentiment_trainer *t, run *r, sentiment_error *err)
     sn_shuffle(r->order, s->held_out_count > 0 ? r->n_train : s->count, &r->rng);
     if (s->held_out_count > 0)
         return SENTIMENT_OK;
-    rc = sn_split_hold_out(r->order, r->labels, s->count, s->name_count, t->validation,
+    rc = sn_split_hold_out(r->order, r->labels, s->count, s->labels.count, t->validation,
                            &r->n_valid, err);
     r->n_train = s->count - r->n_valid;
     return rc;
@@ -519,7 +519,7 @@ static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *er
         return rc;
     if (t->nb_scaling) {
         r->scale = sn_dataset_nb_scale(&r->data, r->order, r->n_train, r->labels,
-                                       s->name_count, buckets);
+                                       s->labels.count, buckets);
         if (r->scale == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for feature scales");
     }
@@ -535,7 +535,7 @@ static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *er
  * a batch. */
 static int init_network(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
-    const size_t L = t->store.name_count;
+    const size_t L = t->store.labels.count;
     size_t cap = 2 * (size_t)t->batch_size;
     int rc;
 
@@ -723,7 +723,7 @@ static int assemble(const sentiment_trainer *t, run *r, sentiment_model **out,
     sn_assembly how;
 
     how.labels = r->sorted;
-    how.label_count = t->store.name_count;
+    how.label_count = t->store.labels.count;
     how.tokenizer = &t->tokenizer;
     how.lexicon = &t->lexicon;
     how.vectorizer = &t->vectorizer;
@@ -752,7 +752,7 @@ static void keep_report(sentiment_trainer *t, run *r)
     r->best_eval = NULL;
     t->report_labels = r->sorted;
     r->sorted = NULL;
-    t->report_label_count = t->store.name_count;
+    t->report_label_count = t->store.labels.count;
 }
 
 int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
@@ -770,10 +770,10 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
     if (s->count < 2)
         return sn_fail(err, SENTIMENT_ERR_DATA,
                        "%zu training examples; at least 2 are needed", s->count);
-    if (s->name_count < 2)
+    if (s->labels.count < 2)
         return sn_fail(err, SENTIMENT_ERR_DATA,
                        "all examples have the label '%s'; at least 2 labels are needed",
-                       s->names[0]);
+                       s->labels.string[0]);
     memset(&r, 0, sizeof r);
     r.rng = t->seed;
     r.start = sn_now();

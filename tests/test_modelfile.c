@@ -695,13 +695,13 @@ static void test_model_save_killed_mid_write_leaves_the_old_model_whole(void **s
  * lists. */
 static void expect_same_lexicon(const sn_lexicon *a, const sn_lexicon *b)
 {
-    assert_int_equal(a->count, b->count);
-    for (size_t i = 0; i < a->count; i++) {
-        const sn_lexicon_entry *e = &a->entries[i];
-        if (sn_lexicon_lookup(b, a->strings + e->offset, e->len) != e->classes)
-            fail_msg("entry \"%.*s\" in lists %u before, %u after", (int)e->len,
-                     a->strings + e->offset, (unsigned)e->classes,
-                     (unsigned)sn_lexicon_lookup(b, a->strings + e->offset, e->len));
+    assert_int_equal(a->words.count, b->words.count);
+    for (size_t i = 0; i < a->words.count; i++) {
+        const char *word = a->words.string[i];
+        size_t len = a->words.length[i];
+        if (sn_lexicon_lookup(b, word, len) != a->classes[i])
+            fail_msg("entry \"%.*s\" in lists %u before, %u after", (int)len, word,
+                     (unsigned)a->classes[i], (unsigned)sn_lexicon_lookup(b, word, len));
     }
 }
 
@@ -778,7 +778,7 @@ static void test_model_round_trip_keeps_every_tokenizer_and_vectorizer_setting(v
         m = tu_train_tiny(options);
     }
     assert_int_equal(m->tokenizer.flags, SN_TOK_ALL & ~(SN_TOK_HTML | SN_TOK_CLITICS));
-    assert_int_equal(m->lexicon.count, 6);
+    assert_int_equal(m->lexicon.words.count, 6);
     loaded = round_trip(m);
     expect_same_settings(m, loaded);
     assert_int_equal(loaded->vectorizer.bucket_bits, 8);

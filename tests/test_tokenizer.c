@@ -23,6 +23,7 @@
 
 #include "internal.h"
 #include "lexicon.h"
+#include "strtab.h"
 #include "testutil.h"
 #include "tokenizer.h"
 
@@ -1142,7 +1143,7 @@ static void test_lexicon_parse_skips_comments_and_blank_lines(void **state)
     sn_lexicon_init(&lex);
     assert_int_equal(sn_lexicon_parse(&lex, SN_LEX_NEGATION, text, strlen(text), "neg.txt",
                                       &err), SENTIMENT_OK);
-    assert_int_equal(lex.count, 4);
+    assert_int_equal(lex.words.count, 4);
     assert_int_equal(sn_lexicon_lookup(&lex, "not", 3), SN_LEX_NEGATION);
     assert_int_equal(sn_lexicon_lookup(&lex, "never", 5), SN_LEX_NEGATION);
     assert_int_equal(sn_lexicon_lookup(&lex, "n't", 3), SN_LEX_NEGATION);
@@ -1152,7 +1153,7 @@ static void test_lexicon_parse_skips_comments_and_blank_lines(void **state)
     /* An empty list is fine. */
     assert_int_equal(sn_lexicon_parse(&lex, SN_LEX_CONTRAST, "", 0, "empty.txt", &err),
                      SENTIMENT_OK);
-    assert_int_equal(lex.count, 4);
+    assert_int_equal(lex.words.count, 4);
     sn_lexicon_release(&lex);
 }
 
@@ -1254,7 +1255,7 @@ static void test_lexicon_gives_an_entry_in_two_lists_both_classes(void **state)
     assert_int_equal(sn_lexicon_add(&lex, SN_LEX_NEGATION, "no", 2, &err), SENTIMENT_OK);
     assert_int_equal(sn_lexicon_add(&lex, SN_LEX_INTENSIFIER, "no", 2, &err), SENTIMENT_OK);
     assert_int_equal(sn_lexicon_add(&lex, SN_LEX_NEGATION, "no", 2, &err), SENTIMENT_OK);
-    assert_int_equal(lex.count, 1);
+    assert_int_equal(lex.words.count, 1);
     assert_int_equal(sn_lexicon_lookup(&lex, "no", 2), SN_LEX_NEGATION | SN_LEX_INTENSIFIER);
     sn_lexicon_release(&lex);
 }
@@ -1273,7 +1274,7 @@ static void test_lexicon_finds_every_entry_of_a_long_list(void **state)
         assert_int_equal(sn_lexicon_add(&lex, 1u << (i % 3), word, (size_t)n, &err),
                          SENTIMENT_OK);
     }
-    assert_int_equal(lex.count, 3000);
+    assert_int_equal(lex.words.count, 3000);
     for (int i = 0; i < 3000; i++) {
         int n = snprintf(word, sizeof word, "w%d", i);
         assert_int_equal(sn_lexicon_lookup(&lex, word, (size_t)n), 1u << (i % 3));
@@ -1313,7 +1314,7 @@ static void test_lexicon_load_dir_reads_a_folder_where_empty_files_are_empty_lis
 
     sn_lexicon_init(&lex);
     assert_int_equal(sn_lexicon_load_dir(&lex, dir, &err), SENTIMENT_OK);
-    assert_int_equal(lex.count, 3);
+    assert_int_equal(lex.words.count, 3);
     assert_int_equal(sn_lexicon_lookup(&lex, "nope", 4), SN_LEX_NEGATION);
     assert_int_equal(sn_lexicon_lookup(&lex, "not", 3), SN_LEX_NEGATION);
     assert_int_equal(sn_lexicon_lookup(&lex, ":o)", 3), SN_LEX_EMOTICON);
@@ -1404,13 +1405,11 @@ static void test_lexicon_built_in_lists_are_the_files_of_the_lexicons_folder(voi
     sn_lexicon_init(&lex);
     if (sn_lexicon_load_dir(&lex, dir, &err) != SENTIMENT_OK)
         fail_msg("%s", err.message);
-    assert_int_equal(lex.count, lexicon.count);
-    assert_true(lex.count > 100);
-    for (size_t i = 0; i < lex.count; i++) {
-        const sn_lexicon_entry *e = &lex.entries[i];
-        assert_int_equal(sn_lexicon_lookup(&lexicon, lex.strings + e->offset, e->len),
-                         e->classes);
-    }
+    assert_int_equal(lex.words.count, lexicon.words.count);
+    assert_true(lex.words.count > 100);
+    for (size_t i = 0; i < lex.words.count; i++)
+        assert_int_equal(sn_lexicon_lookup(&lexicon, lex.words.string[i], lex.words.length[i]),
+                         lex.classes[i]);
     sn_lexicon_release(&lex);
 }
 
@@ -1430,7 +1429,7 @@ static void test_lexicon_fails_cleanly_when_memory_runs_out(void **state)
         rc = sn_lexicon_load_default(&lex, &err);
         sn_alloc_fail_at = 0;
         if (rc == SENTIMENT_OK) {
-            assert_int_equal(lex.count, lexicon.count);
+            assert_int_equal(lex.words.count, lexicon.words.count);
             assert_int_equal(sn_lexicon_lookup(&lex, "not", 3), SN_LEX_NEGATION);
             sn_lexicon_release(&lex);
             break;
@@ -1439,6 +1438,59 @@ static void test_lexicon_fails_cleanly_when_memory_runs_out(void **state)
         sn_lexicon_release(&lex);
     }
     assert_true(n > 2);
+}
+
+static void test_strtab_numbers_strings_in_order_of_first_addition(void **state)
+{
+    sn_strtab t;
+    char word[16];
+
+    (void)state;
+    sn_strtab_init(&t);
+    assert_int_equal(sn_strtab_find(&t, "a", 1), -1);
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(word, sizeof word, "w%d", i);
+        assert_int_equal(sn_strtab_intern(&t, word, (size_t)n), i);
+    }
+    for (int i = 999; i >= 0; i--) {
+        int n = snprintf(word, sizeof word, "w%d", i);
+        assert_int_equal(sn_strtab_intern(&t, word, (size_t)n), i);
+        assert_int_equal(sn_strtab_find(&t, word, (size_t)n), i);
+        assert_string_equal(t.string[i], word);
+    }
+    /* Bytes, not C strings: a NUL inside, and a prefix, are other strings. */
+    assert_int_equal(sn_strtab_intern(&t, "w1\0x", 4), 1000);
+    assert_int_equal(sn_strtab_find(&t, "w", 1), -1);
+    assert_int_equal(t.count, 1001);
+    sn_strtab_release(&t);
+}
+
+/* Every allocation in turn fails: the table keeps what it held, and the
+ * string that could not be added is not found. */
+static void test_strtab_keeps_what_it_held_when_memory_runs_out(void **state)
+{
+    (void)state;
+    for (unsigned long n = 1; n < 200; n++) {
+        sn_strtab t;
+        char word[16];
+        int added = 0;
+
+        sn_strtab_init(&t);
+        sn_alloc_count = 0;
+        sn_alloc_fail_at = n;
+        for (; added < 100; added++) {
+            int len = snprintf(word, sizeof word, "w%d", added);
+            if (sn_strtab_intern(&t, word, (size_t)len) < 0)
+                break;
+        }
+        sn_alloc_fail_at = 0;
+        assert_int_equal(t.count, (size_t)added);
+        for (int i = 0; i <= added && i < 100; i++) {
+            int len = snprintf(word, sizeof word, "w%d", i);
+            assert_int_equal(sn_strtab_find(&t, word, (size_t)len), i < added ? i : -1);
+        }
+        sn_strtab_release(&t);
+    }
 }
 
 
@@ -1584,6 +1636,8 @@ int main(void)
         cmocka_unit_test(test_tokenizer_finds_a_listed_character_of_an_unspaced_script),
         cmocka_unit_test(test_lexicon_built_in_lists_are_the_files_of_the_lexicons_folder),
         cmocka_unit_test(test_lexicon_fails_cleanly_when_memory_runs_out),
+        cmocka_unit_test(test_strtab_numbers_strings_in_order_of_first_addition),
+        cmocka_unit_test(test_strtab_keeps_what_it_held_when_memory_runs_out),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
