@@ -78,8 +78,8 @@ static const row rows[] = {
          "share of the examples held out, of each label alike, to pick the best "
          "epoch; 0 keeps the last epoch"),
     COUNT("char-ngrams", "4", 1, SN_MAX_NGRAMS, IN_MODEL, F_U32, vectorizer.char_ngrams,
-          "longest character n-gram in scripts written without spaces (Chinese, "
-          "Japanese, Thai...)"),
+          "longest character n-gram in scripts written without spaces, such as "
+          "Chinese, Japanese or Thai"),
     COUNT("stem", "5", 0, SN_MAX_STEM, IN_MODEL, F_U32, vectorizer.stem,
           "a word longer than this many characters also counts, at half weight, "
           "as its first that many characters; 0 for never"),
@@ -90,7 +90,7 @@ static const row rows[] = {
     ROW("lexicons", PATH, NULL, 0, 0, NULL, 0, F_LEXICONS, lexicons, 0,
         "a folder with negation.txt, contrast.txt, intensifiers.txt and "
         "emoticons.txt, word lists to use instead of the built-in ones"),
-    RULE("html", SN_TOK_HTML, "drop HTML tags and decode entities"),
+    RULE("html", SN_TOK_HTML, "remove HTML tags and decode entities"),
     RULE("placeholders", SN_TOK_PLACEHOLDERS,
          "replace URLs, e-mail, @mentions and long numbers by placeholders"),
     RULE("elongation", SN_TOK_ELONGATION, "shorten elongations (\"sooooo\" to \"soo\")"),
@@ -109,7 +109,7 @@ static const row rows[] = {
            "the last epoch planned"),
     REAL("dropout", "0", 0, 0.9, 0, dropout,
          "share of the hidden units dropped at random in each training step"),
-    REAL("weight-decay", "0", 0, 1, 0, weight_decay, "decoupled weight decay (AdamW)"),
+    REAL("weight-decay", "0", 0, 1, 0, weight_decay, "decoupled weight decay, as in AdamW"),
     /* 0 would leave every hidden unit at zero for every text: no gradient
      * would reach the first layer, and the model would say the same for
      * all. */
