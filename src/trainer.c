@@ -1,6 +1,7 @@
 /*
  * trainer.c - from labeled texts to a model: the public trainer object,
- * its options, and training as a sequence of steps.
+ * its options (the table of options.c), and training as a sequence of
+ * steps.
  *
  * The trainer keeps its examples as raw text (store.c) until training
  * starts, so that every option may be set in any order before and after

@@ -16,6 +16,13 @@ else
     fail "the library lists only $count training options"
 fi
 $RUN "$TRAIN" --help >"$WORK/help" || fail "sentiment-train --help failed"
+long=$(awk 'length > 80' "$WORK/help")
+if [ -z "$long" ]; then
+    pass "sentiment-train --help is wrapped at 80 columns"
+else
+    fail "sentiment-train --help has lines over 80 columns:"
+    printf '%s\n' "$long" | sed 's/^/    /'
+fi
 
 # One line per option entry, "NAME<TAB>its text on one line", of --help:
 # an entry starts at a line whose first non-blank is "-".
