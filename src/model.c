@@ -5,11 +5,13 @@
  * everything a classification writes lives in a sentiment_classifier.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "explain.h"
 #include "internal.h"
 #include "model.h"
+#include "options.h"
 
 sentiment_model *sn_model_new(void)
 {
@@ -83,56 +85,53 @@ long sentiment_model_find_label(const sentiment_model *model, const char *label,
     return -1;
 }
 
+/* The options MODEL stores, as the settings of a trainer would hold them;
+ * the others keep their zero. */
+static void stored_settings(const sentiment_model *model, sn_settings *s)
+{
+    char shortest[32];
+
+    memset(s, 0, sizeof *s);
+    s->tokenizer = model->tokenizer;
+    s->vectorizer = model->vectorizer;
+    s->hidden = model->net.hidden;
+    s->batchnorm = model->trained_with_batchnorm;
+    s->nb_scaling = model->scale != NULL;
+    s->quantize = model->net.quant_bits;
+    /* The epsilon is a float in the model: its shortest decimal form, as it
+     * was given ("0.1", not 0.10000000149...). */
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(shortest, sizeof shortest, "%.*g", digits, (double)model->net.bn_epsilon);
+        if ((float)strtod(shortest, NULL) == model->net.bn_epsilon)
+            break;
+    }
+    s->bn_epsilon = strtod(shortest, NULL);
+}
+
 int sentiment_model_get(const sentiment_model *model, const char *name, char *buf,
                         size_t size, sentiment_error *err)
 {
-    const sn_vectorizer_settings *v;
+    const sentiment_option *o;
+    sn_settings s;
     char value[64];
-    size_t n;
 
     if (model == NULL || name == NULL || buf == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no model, name or buffer");
-    v = &model->vectorizer;
-    if (strcmp(name, "buckets") == 0)
-        snprintf(value, sizeof value, "%lu", 1UL << v->bucket_bits);
-    else if (strcmp(name, "ngrams") == 0)
-        snprintf(value, sizeof value, "%u", (unsigned)v->ngrams);
-    else if (strcmp(name, "char-ngrams") == 0)
-        snprintf(value, sizeof value, "%u", (unsigned)v->char_ngrams);
-    else if (strcmp(name, "stem") == 0)
-        snprintf(value, sizeof value, "%u", (unsigned)v->stem);
-    else if (strcmp(name, "weighting") == 0)
-        snprintf(value, sizeof value, "%s",
-                 v->weighting == SN_WEIGHT_LOGTF ? "logtf" : "binary");
-    else if (strcmp(name, "normalize") == 0)
-        snprintf(value, sizeof value, "%u", (unsigned)v->normalize);
-    else if (strcmp(name, "hidden") == 0)
-        snprintf(value, sizeof value, "%u", (unsigned)model->net.hidden);
-    else if (strcmp(name, "batchnorm") == 0)
-        snprintf(value, sizeof value, "%d", model->trained_with_batchnorm);
-    else if (strcmp(name, "bn-epsilon") == 0)
-        snprintf(value, sizeof value, "%g", (double)model->net.bn_epsilon);
-    else if (strcmp(name, "nb-scaling") == 0)
-        snprintf(value, sizeof value, "%d", model->scale != NULL);
-    else if (strcmp(name, "quantize") == 0)
-        snprintf(value, sizeof value, "%u", model->net.quant_bits);
-    else if (strcmp(name, "format-version") == 0)
+    o = sentiment_option_by_name(name);
+    if (o != NULL && (o->flags & SENTIMENT_OPTION_IN_MODEL)) {
+        stored_settings(model, &s);
+        return sn_settings_get(&s, o, buf, size, err);
+    }
+    /* Not options: what the model file says of itself. */
+    if (strcmp(name, "format-version") == 0)
         snprintf(value, sizeof value, "%d", sn_model_format_version(model));
     else if (strcmp(name, "tokenizer-rules") == 0)
         snprintf(value, sizeof value, "%u", (unsigned)model->tokenizer.rules);
     else if (strcmp(name, "labels") == 0)
         snprintf(value, sizeof value, "%zu", model->label_count);
-    else if (sn_tokenizer_rule(name) != 0)
-        snprintf(value, sizeof value, "%d",
-                 (model->tokenizer.flags & sn_tokenizer_rule(name)) != 0);
     else
         return sn_fail(err, SENTIMENT_ERR_INVALID, "unknown model setting '%s'", name);
-    n = strlen(value);
-    if (n + 1 > size)
-        return sn_fail(err, SENTIMENT_ERR_INVALID,
-                       "%s: the value needs a buffer of %zu bytes", name, n + 1);
-    memcpy(buf, value, n + 1);
-    return SENTIMENT_OK;
+    return sn_copy_value(name, value, buf, size, err);
 }
 
 int sentiment_classifier_create(sentiment_classifier **out,

@@ -213,11 +213,9 @@ SENTIMENT_API long sentiment_model_find_label(const sentiment_model *model,
                                               const char *label, size_t len);
 
 /*
- * Reads one of the model's settings in text form, by the names that
- * sentiment_trainer_set() takes (buckets, ngrams, char-ngrams, stem,
- * weighting, normalize, html, placeholders, elongation, negation,
- * emoticons, clitics, hidden, batchnorm, bn-epsilon, nb-scaling, quantize),
- * and also:
+ * Reads one of the model's settings in text form: an option that
+ * sentiment_trainer_set() takes and the model stores (those with
+ * SENTIMENT_OPTION_IN_MODEL), by its name and in the same form, and also:
  *
  *   format-version   version of the file format the model was read from or
  *                    will be written in
@@ -315,60 +313,76 @@ SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
 
 /*
  * Sets an option by name from its text form, as the command line gives it:
+ * numbers in decimal, flags as 1 or 0, choices as one of their words.  The
+ * options are listed, with their bounds, defaults and a line of help each,
+ * by sentiment_option_next() below and described in
+ * sentiment_trainer_set(3).  An option that fails keeps its value.
  *
- *   buckets        number of hash buckets, a power of two (default 1048576)
- *   ngrams         longest word n-gram, 1 to 5 (default 2)
- *   char-ngrams    longest character n-gram in scripts written without
- *                  spaces (Chinese, Japanese, Thai, ...), 1 to 5 (default 4)
- *   stem           a word longer than this many characters also counts,
- *                  at half weight, as its first that many characters, a
- *                  stem shared with its other forms ("admired", "admires":
- *                  "admir"); 0 to 16, 0 for none (default 5)
- *   weighting      "binary" (default) or "logtf" feature values
- *   normalize      1 to scale feature vectors to unit length (default 1)
- *   lexicons       a folder with negation.txt, contrast.txt, intensifiers.txt
- *                  and emoticons.txt to use instead of the built-in lists;
- *                  SENTIMENT_ERR_IO, naming the files missing, unless all
- *                  four are there (an empty file makes an empty list)
- *   html, placeholders, elongation, negation, emoticons, clitics
- *                  1 to apply that tokenizer rule, 0 not to (default 1 each)
- *   hidden         hidden layer width (default 16)
- *   epochs         number of passes over the training data (default 5)
- *   learning-rate  step size of the optimizer (default 0.002)
- *   batch-size     examples per mini-batch (default 128)
- *   nb-scaling     1 to weigh each bucket by its naive Bayes log-count
- *                  ratio on the training share (default 1)
- *   batchnorm      1 to normalize the hidden layer, 0 not to (default 1)
- *   bn-epsilon     added to the variance before dividing by it (default 1)
- *   optimizer      "adam" (default) or "sgd"
- *   lr-schedule    "constant" (default) or "linear" decay to 0 at the last
- *                  epoch planned
- *   init-scale     deviation of the first layer's initial weights (0.01)
- *   validation     fraction of the examples held out (default 0.05), of
- *                  each label alike, never all of a label's examples
- *   patience       epochs without a lower validation loss before
- *                  training stops early, 0 for never (default 2)
- *   dropout        share of the hidden units dropped at random in each
- *                  training step, 0 to 0.9 (default 0)
- *   weight-decay   decoupled weight decay (AdamW), 0 to 1 (default 0)
- *   threads        threads to train with, 0 for one per core (default 0);
- *                  the model does not depend on it
- *   seed           seed of every random choice (default 1)
- *   quantize       0 to keep 32-bit weights (default), 8 or 4 to store the
- *                  first layer's weights in that many bits, with one scale
- *                  per row: 4 to 8 times smaller models
- *   prune          share of the first layer's rows, 0 to 0.99, with the
- *                  least weight to drop from the model (default 0); their
- *                  n-grams then count for nothing
- *   bad-lines      what sentiment_trainer_add_file() does with a malformed
- *                  line (no label, an empty or invalid label): "stop"
- *                  (default) fails the call naming file and line, "skip"
- *                  skips and counts it (sentiment_trainer_skipped_lines())
- *
- * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value.
+ * Returns SENTIMENT_ERR_INVALID for an unknown name or a bad value, and
+ * for "lexicons" SENTIMENT_ERR_IO, naming the files missing, unless the
+ * folder holds all four lists.
  */
 SENTIMENT_API int sentiment_trainer_set(sentiment_trainer *t, const char *name,
                                         const char *value, sentiment_error *err);
+
+/*
+ * Reads option NAME of T in the text form sentiment_trainer_set() takes
+ * (the folder of "lexicons", empty for the built-in lists), NUL-terminated,
+ * into BUF (SIZE bytes).  SENTIMENT_ERR_INVALID for an unknown name or a
+ * buffer too small (since 0.2.0).
+ */
+SENTIMENT_API int sentiment_trainer_get(const sentiment_trainer *t, const char *name,
+                                        char *buf, size_t size, sentiment_error *err);
+
+/* What kind of value an option takes. */
+typedef enum sentiment_option_type {
+    SENTIMENT_OPTION_COUNT = 0,  /* a whole number from min to max */
+    SENTIMENT_OPTION_REAL = 1,   /* a number from min to max */
+    SENTIMENT_OPTION_CHOICE = 2, /* one of the words of choices */
+    SENTIMENT_OPTION_FLAG = 3,   /* 1 (on) or 0 (off) */
+    SENTIMENT_OPTION_PATH = 4    /* the name of a file or folder */
+} sentiment_option_type;
+
+/* Bits of sentiment_option.flags. */
+#define SENTIMENT_OPTION_IN_MODEL 1u     /* the model stores it, and
+                                          * sentiment_model_get() reads it */
+#define SENTIMENT_OPTION_POWER_OF_TWO 2u /* a count that is a power of two */
+#define SENTIMENT_OPTION_ABOVE_MIN 4u    /* min itself is not allowed */
+
+/*
+ * One training option, as sentiment_trainer_set() takes it.  The strings
+ * are static.  Fields are only ever added at the end.
+ */
+typedef struct sentiment_option {
+    const char *name;           /* "epochs" */
+    int type;                   /* a sentiment_option_type */
+    const char *default_value;  /* in the text form, as "5"; NULL when the
+                                 * default is no value (lexicons: the
+                                 * built-in lists) */
+    const char *help;           /* one line for people, without the default:
+                                 * a noun phrase, or for a flag what it does
+                                 * when on, so that "do not " can come before
+                                 * it */
+    double min, max;            /* bounds of a COUNT or a REAL (the largest
+                                 * count, 2^64 - 1, is as a double 2^64) */
+    const char *choices;        /* the words of a CHOICE, or the only values
+                                 * of a COUNT, joined by '|' ("adam|sgd");
+                                 * NULL otherwise */
+    unsigned flags;             /* SENTIMENT_OPTION_* bits */
+} sentiment_option;
+
+/*
+ * Walks the options: the first for PREV NULL, then the one after PREV,
+ * NULL after the last (or when PREV is not an option of this table).  The
+ * order is that of sentiment-train --help.
+ *
+ *   for (const sentiment_option *o = NULL; (o = sentiment_option_next(o)); )
+ *       printf("%s: %s\n", o->name, o->help);
+ */
+SENTIMENT_API const sentiment_option *sentiment_option_next(const sentiment_option *prev);
+
+/* The option called NAME, or NULL when there is none. */
+SENTIMENT_API const sentiment_option *sentiment_option_by_name(const char *name);
 
 /* Adds one example.  The label and text are copied.  A label is 1 to 1024
  * bytes of UTF-8 without control characters (SENTIMENT_ERR_INVALID

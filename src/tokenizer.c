@@ -56,19 +56,6 @@ void sn_tokenizer_settings_default(sn_tokenizer_settings *s)
     s->flags = SN_TOK_ALL;
 }
 
-uint32_t sn_tokenizer_rule(const char *name)
-{
-    static const struct { const char *name; uint32_t flag; } rules[] = {
-        {"html", SN_TOK_HTML}, {"placeholders", SN_TOK_PLACEHOLDERS},
-        {"elongation", SN_TOK_ELONGATION}, {"negation", SN_TOK_NEGATION},
-        {"emoticons", SN_TOK_EMOTICONS}, {"clitics", SN_TOK_CLITICS},
-    };
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-        if (strcmp(name, rules[i].name) == 0)
-            return rules[i].flag;
-    return 0;
-}
-
 /* Grows *BUF to hold at least NEED elements of SIZE bytes. */
 static int reserve(void **buf, size_t *cap, size_t need, size_t size)
 {

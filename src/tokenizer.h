@@ -69,10 +69,6 @@ void sn_tokenizer_release(sn_tokenizer *tk);
 
 void sn_tokenizer_settings_default(sn_tokenizer_settings *s);
 
-/* The SN_TOK_* flag of the rule an option NAME ("html", "negation", ...)
- * switches, or 0 when NAME is no rule. */
-uint32_t sn_tokenizer_rule(const char *name);
-
 /*
  * Cuts LEN bytes of TEXT into tokens (see tokenizer.c for the rules).
  * LEX may be NULL: then no list applies.  Invalid UTF-8 becomes U+FFFD and

@@ -1,6 +1,7 @@
 /*
  * trainer.c - from labeled texts to a model: the public trainer object,
- * its options, and training as a sequence of steps.
+ * its options (the table of options.c), and training as a sequence of
+ * steps.
  *
  * The trainer keeps its examples as raw text (store.c) until training
  * starts, so that every option may be set in any order before and after
@@ -13,13 +14,13 @@
  * assembled into a model (assemble.c).  Every step takes the run's state,
  * which is released in one place whichever step fails.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "model.h"
+#include "options.h"
 #include "assemble.h"
 #include "batchnorm.h"
 #include "dataset.h"
@@ -29,20 +30,8 @@
 #include "store.h"
 
 struct sentiment_trainer {
-    /* options */
-    sn_tokenizer_settings tokenizer;
-    sn_vectorizer_settings vectorizer;
-    sn_lexicon lexicon;
-    uint32_t hidden, epochs, batch_size;
-    double learning_rate, validation, init_scale, bn_epsilon, dropout, weight_decay;
-    int batchnorm, nb_scaling, sgd, linear_decay;
-    uint64_t seed;
-    unsigned quantize;      /* 0, 8 or 4 bits */
-    double prune;
-
+    sn_settings opt;        /* every option (options.c) */
     sn_store store;         /* the examples and their labels */
-    unsigned patience;
-    unsigned threads;       /* 0: as many as the machine has cores */
 
     /* after a successful training with validation examples: their
      * evaluation with the weights kept, and the label names it uses */
@@ -52,9 +41,6 @@ struct sentiment_trainer {
 
     sentiment_progress_fn progress;
     void *user;
-
-    /* "bad-lines": stop at a malformed corpus line, or skip and count it */
-    int skip_bad_lines;
 };
 
 int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
@@ -67,22 +53,8 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
     t = sn_calloc(1, sizeof *t);
     if (t == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
-    sn_tokenizer_settings_default(&t->tokenizer);
-    sn_vectorizer_settings_default(&t->vectorizer);
-    sn_lexicon_init(&t->lexicon);
-    t->hidden = 16;
-    t->epochs = 5;
-    t->batch_size = 128;
-    t->learning_rate = 0.002;
-    t->validation = 0.05;
-    t->batchnorm = 1;
-    t->nb_scaling = 1;
-    t->init_scale = 0.01;
-    t->bn_epsilon = 1.0;
-    t->patience = 2;
-    t->seed = 1;
     if (sn_store_init(&t->store, err) != SENTIMENT_OK ||
-        sn_lexicon_load_default(&t->lexicon, err) != SENTIMENT_OK) {
+        sn_settings_init(&t->opt, err) != SENTIMENT_OK) {
         sentiment_trainer_free(t);
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
     }
@@ -97,7 +69,7 @@ void sentiment_trainer_free(sentiment_trainer *t)
     sn_store_release(&t->store);
     sentiment_eval_free(t->report);
     sn_free(t->report_labels);
-    sn_lexicon_release(&t->lexicon);
+    sn_settings_release(&t->opt);
     sn_free(t);
 }
 
@@ -115,214 +87,26 @@ size_t sentiment_trainer_example_count(const sentiment_trainer *t)
     return t ? t->store.count : 0;
 }
 
-/* ---- options ----------------------------------------------------------- */
-
-static int parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
-                      unsigned long long *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (s == NULL || !(*s >= '0' && *s <= '9'))
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_real(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    double v;
-
-    if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.'))
-        return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno != 0 || *end != '\0' || !(v >= lo && v <= hi))
-        return -1;
-    *out = v;
-    return 0;
-}
+/* ---- options: the table of options.c does the work ---------------------- */
 
 int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *value,
                           sentiment_error *err)
 {
-    unsigned long long u;
-    double d;
-
     if (t == NULL || name == NULL || value == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, option or value");
-    if (strcmp(name, "buckets") == 0) {
-        if (parse_uint(value, 1ULL << SN_MIN_BUCKET_BITS, 1ULL << SN_MAX_BUCKET_BITS,
-                       &u) < 0 || (u & (u - 1)) != 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "buckets: '%s' is not a power of two from %d to %d", value,
-                           1 << SN_MIN_BUCKET_BITS, 1 << SN_MAX_BUCKET_BITS);
-        t->vectorizer.bucket_bits = 0;
-        while ((1ULL << t->vectorizer.bucket_bits) < u)
-            t->vectorizer.bucket_bits++;
-    } else if (strcmp(name, "ngrams") == 0 || strcmp(name, "char-ngrams") == 0) {
-        if (parse_uint(value, 1, SN_MAX_NGRAMS, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "%s: '%s' is not a whole number from 1 to %d", name, value,
-                           SN_MAX_NGRAMS);
-        if (name[0] == 'n')
-            t->vectorizer.ngrams = (uint32_t)u;
-        else
-            t->vectorizer.char_ngrams = (uint32_t)u;
-    } else if (strcmp(name, "weighting") == 0) {
-        if (strcmp(value, "binary") == 0)
-            t->vectorizer.weighting = SN_WEIGHT_BINARY;
-        else if (strcmp(value, "logtf") == 0)
-            t->vectorizer.weighting = SN_WEIGHT_LOGTF;
-        else
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "weighting: '%s' is neither 'binary' nor 'logtf'", value);
-    } else if (strcmp(name, "stem") == 0) {
-        if (parse_uint(value, 0, SN_MAX_STEM, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "stem: '%s' is not a whole number from 0 to %d", value,
-                           SN_MAX_STEM);
-        t->vectorizer.stem = (uint32_t)u;
-    } else if (strcmp(name, "normalize") == 0) {
-        if (parse_uint(value, 0, 1, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID, "normalize: '%s' is not 0 or 1",
-                           value);
-        t->vectorizer.normalize = (uint32_t)u;
-    } else if (sn_tokenizer_rule(name) != 0) {
-        if (parse_uint(value, 0, 1, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: '%s' is not 0 or 1", name,
-                           value);
-        if (u)
-            t->tokenizer.flags |= sn_tokenizer_rule(name);
-        else
-            t->tokenizer.flags &= ~sn_tokenizer_rule(name);
-    } else if (strcmp(name, "lexicons") == 0) {
-        sn_lexicon lex;
-        int rc;
-        sn_lexicon_init(&lex);
-        rc = sn_lexicon_load_dir(&lex, value, err);
-        if (rc != SENTIMENT_OK) {
-            sn_lexicon_release(&lex);
-            return rc;
-        }
-        sn_lexicon_release(&t->lexicon);
-        t->lexicon = lex;
-    } else if (strcmp(name, "hidden") == 0) {
-        if (parse_uint(value, 1, SN_MAX_HIDDEN, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "hidden: '%s' is not a whole number from 1 to %d", value,
-                           SN_MAX_HIDDEN);
-        t->hidden = (uint32_t)u;
-    } else if (strcmp(name, "epochs") == 0) {
-        if (parse_uint(value, 1, 10000, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "epochs: '%s' is not a whole number from 1 to 10000", value);
-        t->epochs = (uint32_t)u;
-    } else if (strcmp(name, "batch-size") == 0) {
-        if (parse_uint(value, 1, 65536, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "batch-size: '%s' is not a whole number from 1 to 65536",
-                           value);
-        t->batch_size = (uint32_t)u;
-    } else if (strcmp(name, "learning-rate") == 0) {
-        if (parse_real(value, 1e-9, 100, &d) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "learning-rate: '%s' is not a number from 1e-9 to 100", value);
-        t->learning_rate = d;
-    } else if (strcmp(name, "bad-lines") == 0) {
-        if (strcmp(value, "stop") == 0)
-            t->skip_bad_lines = 0;
-        else if (strcmp(value, "skip") == 0)
-            t->skip_bad_lines = 1;
-        else
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "bad-lines: '%s' is neither 'stop' nor 'skip'", value);
-    } else if (strcmp(name, "optimizer") == 0) {
-        if (strcmp(value, "adam") == 0)
-            t->sgd = 0;
-        else if (strcmp(value, "sgd") == 0)
-            t->sgd = 1;
-        else
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "optimizer: '%s' is neither 'adam' nor 'sgd'", value);
-    } else if (strcmp(name, "threads") == 0) {
-        if (parse_uint(value, 0, SN_MAX_THREADS, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "threads: '%s' is not a whole number from 0 to %d", value,
-                           SN_MAX_THREADS);
-        t->threads = (unsigned)u;
-    } else if (strcmp(name, "patience") == 0) {
-        if (parse_uint(value, 0, 10000, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "patience: '%s' is not a whole number from 0 to 10000", value);
-        t->patience = (unsigned)u;
-    } else if (strcmp(name, "lr-schedule") == 0) {
-        if (strcmp(value, "constant") == 0)
-            t->linear_decay = 0;
-        else if (strcmp(value, "linear") == 0)
-            t->linear_decay = 1;
-        else
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "lr-schedule: '%s' is neither 'constant' nor 'linear'", value);
-    } else if (strcmp(name, "dropout") == 0) {
-        if (parse_real(value, 0, 0.9, &d) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "dropout: '%s' is not a fraction from 0 to 0.9", value);
-        t->dropout = d;
-    } else if (strcmp(name, "weight-decay") == 0) {
-        if (parse_real(value, 0, 1, &d) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "weight-decay: '%s' is not a number from 0 to 1", value);
-        t->weight_decay = d;
-    } else if (strcmp(name, "bn-epsilon") == 0) {
-        if (parse_real(value, 1e-8, 100, &d) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "bn-epsilon: '%s' is not a number from 1e-8 to 100", value);
-        t->bn_epsilon = d;
-    } else if (strcmp(name, "init-scale") == 0) {
-        /* 0 leaves every hidden unit at zero for every text: no gradient
-         * reaches the first layer, and the model says the same for all. */
-        if (parse_real(value, 0, 100, &d) < 0 || !(d > 0))
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "init-scale: '%s' is not a number above 0, up to 100", value);
-        t->init_scale = d;
-    } else if (strcmp(name, "validation") == 0) {
-        if (parse_real(value, 0, 0.9, &d) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "validation: '%s' is not a fraction from 0 to 0.9", value);
-        t->validation = d;
-    } else if (strcmp(name, "batchnorm") == 0 || strcmp(name, "nb-scaling") == 0) {
-        if (parse_uint(value, 0, 1, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID, "%s: '%s' is not 0 or 1", name,
-                           value);
-        if (name[0] == 'b')
-            t->batchnorm = (int)u;
-        else
-            t->nb_scaling = (int)u;
-    } else if (strcmp(name, "quantize") == 0) {
-        if (parse_uint(value, 0, 8, &u) < 0 || (u != 0 && u != 8 && u != 4))
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "quantize: '%s' is not 0, 8 or 4 (bits)", value);
-        t->quantize = (unsigned)u;
-    } else if (strcmp(name, "prune") == 0) {
-        if (parse_real(value, 0, 0.99, &d) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "prune: '%s' is not a fraction from 0 to 0.99", value);
-        t->prune = d;
-    } else if (strcmp(name, "seed") == 0) {
-        if (parse_uint(value, 0, UINT64_MAX, &u) < 0)
-            return sn_fail(err, SENTIMENT_ERR_INVALID,
-                           "seed: '%s' is not a non-negative whole number", value);
-        t->seed = u;
-    } else {
+    return sn_settings_set(&t->opt, name, value, err);
+}
+
+int sentiment_trainer_get(const sentiment_trainer *t, const char *name, char *buf,
+                          size_t size, sentiment_error *err)
+{
+    const sentiment_option *o;
+
+    if (t == NULL || name == NULL || buf == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, option or buffer");
+    if ((o = sentiment_option_by_name(name)) == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "unknown training option '%s'", name);
-    }
-    return SENTIMENT_OK;
+    return sn_settings_get(&t->opt, o, buf, size, err);
 }
 
 /* ---- examples (store.c) ------------------------------------------------ */
@@ -349,7 +133,7 @@ int sentiment_trainer_add_file(sentiment_trainer *t, const char *path,
 {
     if (t == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer");
-    return sn_store_add_file(&t->store, path, 0, t->skip_bad_lines, err);
+    return sn_store_add_file(&t->store, path, 0, t->opt.skip_bad_lines, err);
 }
 
 int sentiment_trainer_add_validation_file(sentiment_trainer *t, const char *path,
@@ -357,7 +141,7 @@ int sentiment_trainer_add_validation_file(sentiment_trainer *t, const char *path
 {
     if (t == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer");
-    return sn_store_add_file(&t->store, path, 1, t->skip_bad_lines, err);
+    return sn_store_add_file(&t->store, path, 1, t->opt.skip_bad_lines, err);
 }
 
 size_t sentiment_trainer_label_count(const sentiment_trainer *t)
@@ -486,8 +270,8 @@ static int split(const sentiment_trainer *t, run *r, sentiment_error *err)
     sn_shuffle(r->order, s->held_out_count > 0 ? r->n_train : s->count, &r->rng);
     if (s->held_out_count > 0)
         return SENTIMENT_OK;
-    rc = sn_split_hold_out(r->order, r->labels, s->count, s->labels.count, t->validation,
-                           &r->n_valid, err);
+    rc = sn_split_hold_out(r->order, r->labels, s->count, s->labels.count,
+                           t->opt.validation, &r->n_valid, err);
     r->n_train = s->count - r->n_valid;
     return rc;
 }
@@ -495,7 +279,7 @@ static int split(const sentiment_trainer *t, run *r, sentiment_error *err)
 /* The thread pool, of the size asked or of one thread per core. */
 static int start_threads(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
-    unsigned n = t->threads;
+    unsigned n = t->opt.threads;
 
     if (n == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -510,20 +294,20 @@ static int start_threads(const sentiment_trainer *t, run *r, sentiment_error *er
 static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
     const sn_store *s = &t->store;
-    const size_t buckets = (size_t)1 << t->vectorizer.bucket_bits;
+    const size_t buckets = (size_t)1 << t->opt.vectorizer.bucket_bits;
     int rc;
 
-    rc = sn_dataset_featurize(&r->data, s, &t->tokenizer, &t->lexicon, &t->vectorizer,
-                              r->pool, err);
+    rc = sn_dataset_featurize(&r->data, s, &t->opt.tokenizer, &t->opt.lexicon,
+                              &t->opt.vectorizer, r->pool, err);
     if (rc != SENTIMENT_OK)
         return rc;
-    if (t->nb_scaling) {
+    if (t->opt.nb_scaling) {
         r->scale = sn_dataset_nb_scale(&r->data, r->order, r->n_train, r->labels,
                                        s->labels.count, buckets);
         if (r->scale == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for feature scales");
     }
-    sn_dataset_finish(&r->data, s->count, r->scale, t->vectorizer.normalize != 0);
+    sn_dataset_finish(&r->data, s->count, r->scale, t->opt.vectorizer.normalize != 0);
     r->seen = sn_calloc(buckets, 1);
     if (r->seen == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for training");
@@ -536,18 +320,18 @@ static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *er
 static int init_network(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
     const size_t L = t->store.labels.count;
-    size_t cap = 2 * (size_t)t->batch_size;
+    size_t cap = 2 * (size_t)t->opt.batch_size;
     int rc;
 
     if (cap < 256)
         cap = 256;
-    if ((rc = sn_network_alloc(&r->net, UINT32_C(1) << t->vectorizer.bucket_bits,
-                               t->hidden, (uint32_t)L, t->batchnorm, err)) ||
+    if ((rc = sn_network_alloc(&r->net, UINT32_C(1) << t->opt.vectorizer.bucket_bits,
+                               t->opt.hidden, (uint32_t)L, t->opt.batchnorm, err)) ||
         (rc = sn_network_alloc(&r->best, r->net.inputs, r->net.hidden, r->net.outputs,
-                               t->batchnorm, err)) ||
+                               t->opt.batchnorm, err)) ||
         (rc = sn_gradients_alloc(&r->grad, &r->net, err)) ||
         (rc = sn_workspace_alloc(&r->ws, &r->net, cap, err)) ||
-        (rc = sn_adam_alloc(&r->adam, &r->net, (float)t->learning_rate, err)) ||
+        (rc = sn_adam_alloc(&r->adam, &r->net, (float)t->opt.learning_rate, err)) ||
         (rc = sn_eval_create_labels(&r->eval, L, err)) ||
         (rc = sn_eval_create_labels(&r->best_eval, L, err)))
         return rc;
@@ -557,10 +341,10 @@ static int init_network(const sentiment_trainer *t, run *r, sentiment_error *err
     if (r->batch == NULL || r->batch_labels == NULL || r->probs == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for training");
     r->ws.pool = r->adam.pool = r->pool;
-    r->adam.weight_decay = (float)t->weight_decay;
-    r->ws.dropout = (float)t->dropout;
-    sn_network_randomize(&r->net, &r->rng, (float)t->init_scale);
-    r->net.bn_epsilon = r->best.bn_epsilon = (float)t->bn_epsilon;
+    r->adam.weight_decay = (float)t->opt.weight_decay;
+    r->ws.dropout = (float)t->opt.dropout;
+    sn_network_randomize(&r->net, &r->rng, (float)t->opt.init_scale);
+    r->net.bn_epsilon = r->best.bn_epsilon = (float)t->opt.bn_epsilon;
     return SENTIMENT_OK;
 }
 
@@ -569,7 +353,7 @@ static int init_network(const sentiment_trainer *t, run *r, sentiment_error *err
 static int train_batch(const sentiment_trainer *t, run *r, unsigned epoch, size_t k,
                        size_t from, size_t to, double *loss, sentiment_error *err)
 {
-    double lr = t->learning_rate;
+    double lr = t->opt.learning_rate;
     int rc;
 
     for (size_t b = from; b < to; b++) {
@@ -584,12 +368,12 @@ static int train_batch(const sentiment_trainer *t, run *r, unsigned epoch, size_
         return rc;
     /* The linear schedule goes from the full rate at the first step to
      * nearly nothing at the last step planned. */
-    if (t->linear_decay)
+    if (t->opt.linear_decay)
         lr *= 1 - ((double)(epoch - 1) * (double)r->nbatches + (double)k) /
-            ((double)t->epochs * (double)r->nbatches);
+            ((double)t->opt.epochs * (double)r->nbatches);
     r->adam.lr = (float)lr;
-    if (t->sgd)
-        sn_sgd_step(&r->net, &r->grad, (float)lr, (float)t->weight_decay);
+    if (t->opt.sgd)
+        sn_sgd_step(&r->net, &r->grad, (float)lr, (float)t->opt.weight_decay);
     else
         sn_adam_step(&r->adam, &r->net, &r->grad);
     if (r->net.batchnorm)
@@ -675,13 +459,13 @@ static int run_epochs(const sentiment_trainer *t, run *r, sentiment_error *err)
     /* Batches of nearly equal size, none smaller than batch_size unless the
      * data is: a tiny last batch would give batch normalization nothing to
      * normalize with. */
-    r->nbatches = r->n_train / t->batch_size;
+    r->nbatches = r->n_train / t->opt.batch_size;
     if (r->nbatches == 0)
         r->nbatches = 1;
     p->stage = SENTIMENT_STAGE_EPOCH;
     p->train_examples = r->n_train;
     p->valid_examples = r->n_valid;
-    for (unsigned epoch = 1, stale = 0; epoch <= t->epochs; epoch++) {
+    for (unsigned epoch = 1, stale = 0; epoch <= t->opt.epochs; epoch++) {
         double loss;
         int rc = run_epoch(t, r, epoch, &loss, err);
         if (rc != SENTIMENT_OK)
@@ -707,7 +491,8 @@ static int run_epochs(const sentiment_trainer *t, run *r, sentiment_error *err)
         }
         /* Early stopping: PATIENCE epochs without a lower validation loss
          * end training; the best epoch's weights are kept. */
-        p->stopping = t->patience > 0 && stale >= t->patience && epoch < t->epochs;
+        p->stopping = t->opt.patience > 0 && stale >= t->opt.patience &&
+                      epoch < t->opt.epochs;
         if ((rc = report_progress(t, r, err)) != SENTIMENT_OK)
             return rc;
         if (p->stopping)
@@ -724,11 +509,11 @@ static int assemble(const sentiment_trainer *t, run *r, sentiment_model **out,
 
     how.labels = r->sorted;
     how.label_count = t->store.labels.count;
-    how.tokenizer = &t->tokenizer;
-    how.lexicon = &t->lexicon;
-    how.vectorizer = &t->vectorizer;
-    how.quantize = t->quantize;
-    how.prune = t->prune;
+    how.tokenizer = &t->opt.tokenizer;
+    how.lexicon = &t->opt.lexicon;
+    how.vectorizer = &t->opt.vectorizer;
+    how.quantize = t->opt.quantize;
+    how.prune = t->opt.prune;
     return sn_model_assemble(out, &how, &r->best, &r->scale, r->seen, err);
 }
 
@@ -775,10 +560,10 @@ int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,
                        "all examples have the label '%s'; at least 2 labels are needed",
                        s->labels.string[0]);
     memset(&r, 0, sizeof r);
-    r.rng = t->seed;
+    r.rng = t->opt.seed;
     r.start = sn_now();
     r.progress.stage = SENTIMENT_STAGE_FEATURES;
-    r.progress.epochs = t->epochs;
+    r.progress.epochs = t->opt.epochs;
     r.progress.valid_accuracy = -1;
     r.progress.valid_loss = -1;
 

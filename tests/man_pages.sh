@@ -134,19 +134,8 @@ while read -r name; do
         pass "$name.3: added in $added${first:+ (NEWS: $first)}"
     fi
 done <"$WORK/functions"
-# Every training option of the library (the names sentiment_trainer_set
-# compares) is listed by libsentiment(3) and sentiment_trainer_set(3).
-for option in $(grep -o 'strcmp(name, "[a-z-]*")' "$top_srcdir/src/trainer.c" |
-                sed 's/.*"\(.*\)".*/\1/' | sort -u); do
-    roff=$(printf '%s\n' "$option" | sed 's/-/\\\\-/g')
-    for page in libsentiment.3 sentiment_trainer_set.3; do
-        if grep -q -x "\.B $roff" "$built/$page"; then
-            pass "$page lists the training option $option"
-        else
-            fail "$page does not list the training option $option"
-        fi
-    done
-done
+# That every training option is documented, with its default, is checked
+# by tests/options_agree.sh, from the library's table.
 
 if ! command -v groff >/dev/null 2>&1; then
     skip "the pages render: groff not found (install groff to check that they do)"

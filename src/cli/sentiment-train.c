@@ -1,11 +1,11 @@
 /*
  * sentiment-train - train a model on labeled reviews.
  *
- * Parses options, hands them to the library by name, and reports progress.
+ * Parses options (train-options.c), hands them to the library by name, and
+ * reports progress.
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,78 +16,7 @@
 
 #include "cli.h"
 #include "plot.h"
-
-static void usage(void)
-{
-    printf("Usage: %s [OPTION]... -o MODEL CORPUS...\n", cli_program);
-    fputs(
-"Train a sentiment model on labeled reviews and write it to MODEL.\n"
-"\n"
-"Each CORPUS has one example per line, LABEL<TAB>TEXT or fastText's\n"
-"__label__LABEL TEXT, plain or gzip-compressed; '-' reads standard input.\n"
-"Any number of labels; blank lines are skipped.\n"
-"\n"
-"  -o, --output=MODEL        where to write the model (required)\n"
-"  -e, --epochs=N            passes over the training data (default 5)\n"
-"  -l, --learning-rate=R     step size of the optimizer (default 0.002)\n"
-"  -b, --batch-size=N        examples per mini-batch (default 128)\n"
-"      --buckets=N           hash buckets, a power of two (default 1048576)\n"
-"      --ngrams=N            longest word n-gram, 1 to 5 (default 2)\n"
-"      --hidden=N            hidden layer width (default 16)\n"
-"      --validation=F        share of examples held out to pick the best\n"
-"                            epoch (default 0.05; 0 keeps the last epoch);\n"
-"                            not with --valid\n"
-"      --char-ngrams=N       longest character n-gram in scripts written\n"
-"                            without spaces (Chinese, Japanese, Thai...;\n"
-"                            default 4)\n"
-"      --stem=N              also count each word longer than N characters\n"
-"                            as its first N characters, 0 for never\n"
-"                            (default 5)\n"
-"      --weighting=W         feature values: binary (default) or logtf\n"
-"      --no-normalize        do not scale feature vectors to unit length\n"
-"      --lexicons=DIR        word lists from DIR instead of the built-in ones\n"
-"      --no-html             keep HTML tags and entities as text\n"
-"      --no-placeholders     keep URLs, e-mail, @mentions and long numbers\n"
-"      --no-elongation       keep elongations (\"sooooo\") as written\n"
-"      --no-negation         do not mark negated words\n"
-"      --no-emoticons        cut emoticons into punctuation\n"
-"      --no-clitics          keep \"don't\" whole instead of \"do\" \"n't\"\n"
-"      --no-nb-scaling       do not weigh features by their naive Bayes\n"
-"                            log-count ratio\n"
-"      --no-batchnorm        train without batch normalization\n"
-"      --bn-epsilon=E        added to the variance in batch normalization\n"
-"                            (default 1)\n"
-"      --optimizer=O         adam (default) or sgd\n"
-"      --lr-schedule=S       constant (default) or linear decay to 0\n"
-"      --dropout=P           drop this share of hidden units in each training\n"
-"                            step (default 0)\n"
-"      --weight-decay=D      decoupled weight decay (default 0)\n"
-"      --init-scale=S        deviation of the first layer's initial weights\n"
-"                            (default 0.01)\n"
-"      --quantize=BITS       store the first layer in 8 or 4 bits a weight\n"
-"                            (default 0: 32-bit floats)\n"
-"      --prune=F             drop this share of the first layer's rows, those\n"
-"                            that weigh least (default 0)\n"
-"      --set NAME=VALUE      any training option of libsentiment(3) by name\n"
-"      --seed=N              seed for shuffling and initialization (default 1)\n"
-"  -t, --threads=N           threads to train with (default: one per core);\n"
-"                            the model is the same for any number\n"
-"      --valid=FILE          validation examples from FILE instead of a share\n"
-"                            of the training ones (may be repeated)\n"
-"      --patience=N          stop after N epochs without a lower validation\n"
-"                            loss, 0 for never (default 2)\n"
-"      --bad-lines=WHAT      at a malformed corpus line: stop (default) with\n"
-"                            its file and line, or skip it and say how many\n"
-"                            were skipped\n"
-"      --log=FILE            write one CSV row per epoch to FILE\n"
-"      --plot=FILE.svg       draw the learning curves into FILE.svg\n"
-"  -q, --quiet               print nothing but errors and warnings\n"
-"  -h, --help                show this help and exit\n"
-"  -V, --version             show the version and exit\n"
-"\n"
-"Exit status: 0 success, 1 bad input or runtime error, 2 bad usage.\n"
-"See sentiment-train(1).\n", stdout);
-}
+#include "train-options.h"
 
 typedef struct progress_state {
     int quiet;
@@ -212,29 +141,6 @@ static int on_progress(const sentiment_progress *p, void *user)
         fprintf(stderr, "%s: stopping early: no lower validation loss since epoch %u\n",
                 cli_program, p->best_epoch);
     check_divergence(s, p);
-    return 0;
-}
-
-/* "0.1", "5", "1e-2": what --validation takes, mistyped as --valid. */
-static int looks_like_number(const char *s)
-{
-    char *end;
-
-    errno = 0;
-    (void)strtod(s, &end);
-    return end != s && *end == '\0' && errno == 0;
-}
-
-/* --valid VALUE where VALUE names no file but is a number: the user meant
- * a held-out share.  Returns 0, or EXIT_USAGE after saying so. */
-static int check_valid_file(const char *value)
-{
-    struct stat st;
-
-    if (looks_like_number(value) && stat(value, &st) != 0 && errno == ENOENT)
-        return cli_usage_error("--valid takes a FILE of validation examples, and there is "
-                               "no file '%s'; for a held-out share, use --validation=%s",
-                               value, value);
     return 0;
 }
 
@@ -484,67 +390,176 @@ static int save_model(const sentiment_model *model, const char *path)
     return rc == SENTIMENT_OK ? 0 : EXIT_FAILURE_RUN;
 }
 
-int main(int argc, char **argv)
+/* ---- the run, step by step --------------------------------------------------- */
+
+/* What the command line lacks or has twice, and outputs that would
+ * overwrite an input or cannot be written; EXIT_OK when all is well. */
+static int check_args(const train_args *a, int argc, char **argv)
 {
-    enum { OPT_BUCKETS = 256, OPT_NGRAMS, OPT_HIDDEN, OPT_VALIDATION,
-           OPT_NO_BATCHNORM, OPT_SEED, OPT_CHAR_NGRAMS, OPT_WEIGHTING,
-           OPT_LEXICONS, OPT_NO_NORMALIZE, OPT_NO_HTML, OPT_NO_PLACEHOLDERS,
-           OPT_NO_ELONGATION, OPT_NO_NEGATION, OPT_NO_EMOTICONS, OPT_NO_CLITICS,
-           OPT_NO_NB, OPT_BN_EPSILON, OPT_OPTIMIZER, OPT_INIT_SCALE, OPT_VALID,
-           OPT_PATIENCE, OPT_LOG, OPT_PLOT, OPT_BAD_LINES, OPT_THREADS, OPT_DROPOUT,
-           OPT_WEIGHT_DECAY, OPT_LR_SCHEDULE, OPT_QUANTIZE, OPT_PRUNE, OPT_STEM };
-    static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"epochs", required_argument, NULL, 'e'},
-        {"learning-rate", required_argument, NULL, 'l'},
-        {"batch-size", required_argument, NULL, 'b'},
-        {"buckets", required_argument, NULL, OPT_BUCKETS},
-        {"ngrams", required_argument, NULL, OPT_NGRAMS},
-        {"hidden", required_argument, NULL, OPT_HIDDEN},
-        {"validation", required_argument, NULL, OPT_VALIDATION},
-        {"char-ngrams", required_argument, NULL, OPT_CHAR_NGRAMS},
-        {"weighting", required_argument, NULL, OPT_WEIGHTING},
-        {"stem", required_argument, NULL, OPT_STEM},
-        {"lexicons", required_argument, NULL, OPT_LEXICONS},
-        {"no-normalize", no_argument, NULL, OPT_NO_NORMALIZE},
-        {"no-html", no_argument, NULL, OPT_NO_HTML},
-        {"no-placeholders", no_argument, NULL, OPT_NO_PLACEHOLDERS},
-        {"no-elongation", no_argument, NULL, OPT_NO_ELONGATION},
-        {"no-negation", no_argument, NULL, OPT_NO_NEGATION},
-        {"no-emoticons", no_argument, NULL, OPT_NO_EMOTICONS},
-        {"no-clitics", no_argument, NULL, OPT_NO_CLITICS},
-        {"no-batchnorm", no_argument, NULL, OPT_NO_BATCHNORM},
-        {"no-nb-scaling", no_argument, NULL, OPT_NO_NB},
-        {"bn-epsilon", required_argument, NULL, OPT_BN_EPSILON},
-        {"optimizer", required_argument, NULL, OPT_OPTIMIZER},
-        {"init-scale", required_argument, NULL, OPT_INIT_SCALE},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"set", required_argument, NULL, 'S'},
-        {"valid", required_argument, NULL, OPT_VALID},
-        {"patience", required_argument, NULL, OPT_PATIENCE},
-        {"threads", required_argument, NULL, OPT_THREADS},
-        {"dropout", required_argument, NULL, OPT_DROPOUT},
-        {"lr-schedule", required_argument, NULL, OPT_LR_SCHEDULE},
-        {"weight-decay", required_argument, NULL, OPT_WEIGHT_DECAY},
-        {"quantize", required_argument, NULL, OPT_QUANTIZE},
-        {"prune", required_argument, NULL, OPT_PRUNE},
-        {"log", required_argument, NULL, OPT_LOG},
-        {"plot", required_argument, NULL, OPT_PLOT},
-        {"bad-lines", required_argument, NULL, OPT_BAD_LINES},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}
-    };
-    sentiment_trainer *trainer = NULL;
+    if (a->output == NULL)
+        return cli_usage_error("no output file given (-o MODEL)");
+    /* The library ignores the share when validation files are given. */
+    if (a->validation_set && a->nvalid > 0)
+        return cli_usage_error("--validation and --valid exclude each other: the "
+                               "examples of --valid are the validation examples");
+    if (a->first_corpus >= argc)
+        return cli_usage_error("no training corpus given");
+    return check_paths(a->output, a->log_path, a->plot_path, argv + a->first_corpus,
+                       (size_t)(argc - a->first_corpus), a->valid, a->nvalid);
+}
+
+/* Adds the examples of the N files PATHS, as validation examples when
+ * VALIDATION is set, saying how many each gave unless QUIET. */
+static int add_files(sentiment_trainer *t, char *const *paths, size_t n, int validation,
+                     int quiet)
+{
+    sentiment_error err;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t before = sentiment_trainer_example_count(t), added;
+        int rc = validation ? sentiment_trainer_add_validation_file(t, paths[i], &err)
+                            : sentiment_trainer_add_file(t, paths[i], &err);
+        if (rc != SENTIMENT_OK)
+            return cli_library_error(&err);
+        added = sentiment_trainer_example_count(t) - before;
+        if (!quiet)
+            fprintf(stderr, "%s: %s: %zu %sexample%s\n", cli_program, paths[i], added,
+                    validation ? "validation " : "", added == 1 ? "" : "s");
+    }
+    return EXIT_OK;
+}
+
+/* Reads every corpus and --valid file, then says what was skipped and
+ * what looks wrong with the data. */
+static int read_inputs(sentiment_trainer *t, const train_args *a, char **corpora,
+                       size_t ncorpora)
+{
+    int status = add_files(t, corpora, ncorpora, 0, a->quiet);
+
+    if (status == EXIT_OK)
+        status = add_files(t, (char *const *)a->valid, a->nvalid, 1, a->quiet);
+    if (status != EXIT_OK)
+        return status;
+    /* Said even with --quiet: the model was trained on less than given. */
+    if (sentiment_trainer_skipped_lines(t) > 0) {
+        size_t n = sentiment_trainer_skipped_lines(t);
+        fprintf(stderr, "%s: skipped %zu bad line%s, the first at %s\n", cli_program, n,
+                n == 1 ? "" : "s", sentiment_trainer_first_skipped_line(t));
+    }
+    warn_about_the_data(t);
+    return EXIT_OK;
+}
+
+/* Readies S for the epochs planned: the curves, the terminal, the --log
+ * file with its header. */
+static int start_progress(progress_state *s, const sentiment_trainer *t,
+                          const train_args *a)
+{
+    char epochs[32];
+
+    s->quiet = a->quiet;
+    s->epochs = 5; /* the library's default, should it not say */
+    if (sentiment_trainer_get(t, "epochs", epochs, sizeof epochs, NULL) == SENTIMENT_OK)
+        s->epochs = (unsigned)strtoul(epochs, NULL, 10);
+    s->loss = calloc(s->epochs, sizeof *s->loss);
+    s->valid_loss = calloc(s->epochs, sizeof *s->valid_loss);
+    s->accuracy = calloc(s->epochs, sizeof *s->accuracy);
+    if (s->loss == NULL || s->valid_loss == NULL || s->accuracy == NULL) {
+        cli_error("out of memory");
+        return EXIT_FAILURE_RUN;
+    }
+    s->tty = isatty(STDERR_FILENO);
+    if (a->log_path != NULL) {
+        s->log = fopen(a->log_path, "w");
+        if (s->log == NULL) {
+            cli_error("%s: %s", a->log_path, strerror(errno));
+            return EXIT_FAILURE_RUN;
+        }
+        s->log_path = a->log_path;
+        fputs("epoch,train_loss,valid_accuracy,elapsed_seconds,valid_loss\n", s->log);
+    }
+    return EXIT_OK;
+}
+
+/* Closes the --log file, saying so when it could not be written; the
+ * model is at OUTPUT all the same. */
+static int close_log(progress_state *s, const char *output)
+{
+    int failed, why;
+
+    if (s->log == NULL)
+        return EXIT_OK;
+    errno = 0;
+    failed = fclose(s->log) != 0 || s->log_failed;
+    why = s->log_failed ? s->log_errno : errno;
+    s->log = NULL;
+    if (failed) {
+        cli_error("%s: %s; the model was written to %s", s->log_path,
+                  why != 0 ? strerror(why) : "write error", output);
+        return EXIT_FAILURE_RUN;
+    }
+    return EXIT_OK;
+}
+
+/* Trains, saves the model, closes the log, draws the plot and reports. */
+static int train_and_save(sentiment_trainer *t, const train_args *a, progress_state *s)
+{
     sentiment_model *model = NULL;
     sentiment_error err;
-    progress_state state = {0};
-    const char *output = NULL, *log_path = NULL, *plot_path = NULL;
-    const char *valid[64];
-    size_t nvalid = 0;
     char *report = NULL;
-    int c, status = EXIT_OK, validation_set = 0;
+    int status;
+
+    sentiment_trainer_set_progress(t, on_progress, s);
+    if (sentiment_trainer_train(t, &model, &err) != SENTIMENT_OK) {
+        if (s->bar_drawn)
+            fputs("\n", stderr);
+        return cli_library_error(&err);
+    }
+    status = save_model(model, a->output);
+    if (status == EXIT_OK)
+        status = close_log(s, a->output);
+    if (status == EXIT_OK && a->plot_path != NULL &&
+        write_plot(a->plot_path, s, s->epochs_run, a->output) < 0)
+        status = EXIT_FAILURE_RUN;
+    if (status == EXIT_OK && !a->quiet) {
+        if (sentiment_trainer_report(t, &report, &err) == SENTIMENT_OK)
+            fprintf(stderr, "%s: validation report for the model kept (epoch %u):\n%s",
+                    cli_program, s->best_epoch, report);
+        fprintf(stderr, "%s: wrote %s (%zu labels)\n", cli_program, a->output,
+                sentiment_model_label_count(model));
+    }
+    free(report);
+    sentiment_model_free(model);
+    return status;
+}
+
+/* Everything after the command line is read: the run, step by step. */
+static int run(sentiment_trainer *t, const train_args *a, int argc, char **argv)
+{
+    progress_state state = {0};
+    int status = check_args(a, argc, argv);
+
+    if (status == EXIT_OK)
+        status = read_inputs(t, a, argv + a->first_corpus,
+                             (size_t)(argc - a->first_corpus));
+    if (status == EXIT_OK)
+        status = start_progress(&state, t, a);
+    if (status == EXIT_OK)
+        status = train_and_save(t, a, &state);
+    if (state.log != NULL)
+        fclose(state.log);
+    free(state.loss);
+    free(state.valid_loss);
+    free(state.accuracy);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    sentiment_trainer *trainer = NULL;
+    sentiment_error err;
+    train_args args;
+    int status;
 
     cli_program = "sentiment-train";
     argv[0] = (char *)cli_program; /* getopt names it in its messages */
@@ -553,211 +568,9 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     if (sentiment_trainer_create(&trainer, &err) != SENTIMENT_OK)
         return cli_library_error(&err);
-
-    while ((c = getopt_long(argc, argv, "o:e:l:b:t:qhV", options, NULL)) != -1) {
-        const char *name = NULL;
-        const char *value = optarg;
-        switch (c) {
-        case 'o': output = optarg; break;
-        case 'e': name = "epochs"; break;
-        case 'l': name = "learning-rate"; break;
-        case 'b': name = "batch-size"; break;
-        case OPT_BUCKETS: name = "buckets"; break;
-        case OPT_NGRAMS: name = "ngrams"; break;
-        case OPT_HIDDEN: name = "hidden"; break;
-        case OPT_VALIDATION: name = "validation"; break;
-        case OPT_CHAR_NGRAMS: name = "char-ngrams"; break;
-        case OPT_WEIGHTING: name = "weighting"; break;
-        case OPT_STEM: name = "stem"; break;
-        case OPT_LEXICONS: name = "lexicons"; break;
-        case OPT_NO_NORMALIZE: name = "normalize"; value = "0"; break;
-        case OPT_NO_HTML: name = "html"; value = "0"; break;
-        case OPT_NO_PLACEHOLDERS: name = "placeholders"; value = "0"; break;
-        case OPT_NO_ELONGATION: name = "elongation"; value = "0"; break;
-        case OPT_NO_NEGATION: name = "negation"; value = "0"; break;
-        case OPT_NO_EMOTICONS: name = "emoticons"; value = "0"; break;
-        case OPT_NO_CLITICS: name = "clitics"; value = "0"; break;
-        case OPT_NO_BATCHNORM: name = "batchnorm"; value = "0"; break;
-        case OPT_NO_NB: name = "nb-scaling"; value = "0"; break;
-        case OPT_VALID:
-            if (check_valid_file(optarg) != 0) {
-                sentiment_trainer_free(trainer);
-                return EXIT_USAGE;
-            }
-            if (nvalid < sizeof valid / sizeof valid[0]) {
-                valid[nvalid++] = optarg;
-            } else {
-                sentiment_trainer_free(trainer);
-                return cli_usage_error("more than %zu --valid files",
-                                       sizeof valid / sizeof valid[0]);
-            }
-            break;
-        case OPT_PATIENCE: name = "patience"; break;
-        case 't':
-        case OPT_THREADS: name = "threads"; break;
-        case OPT_DROPOUT: name = "dropout"; break;
-        case OPT_LR_SCHEDULE: name = "lr-schedule"; break;
-        case OPT_WEIGHT_DECAY: name = "weight-decay"; break;
-        case OPT_QUANTIZE: name = "quantize"; break;
-        case OPT_PRUNE: name = "prune"; break;
-        case OPT_LOG: log_path = optarg; break;
-        case OPT_PLOT: plot_path = optarg; break;
-        case OPT_BAD_LINES: name = "bad-lines"; break;
-        case OPT_BN_EPSILON: name = "bn-epsilon"; break;
-        case OPT_OPTIMIZER: name = "optimizer"; break;
-        case OPT_INIT_SCALE: name = "init-scale"; break;
-        case OPT_SEED: name = "seed"; break;
-        case 'S': {
-            /* --set NAME=VALUE: any library option by its name. */
-            static char buf[256];
-            char *eq = strchr(optarg, '=');
-            if (eq == NULL || (size_t)(eq - optarg) >= sizeof buf) {
-                sentiment_trainer_free(trainer);
-                return cli_usage_error("--set takes NAME=VALUE, not '%s'", optarg);
-            }
-            memcpy(buf, optarg, (size_t)(eq - optarg));
-            buf[eq - optarg] = '\0';
-            name = buf;
-            value = eq + 1;
-            break;
-        }
-        case 'q': state.quiet = 1; break;
-        case 'h':
-            usage();
-            sentiment_trainer_free(trainer);
-            return cli_close_stdout() ? EXIT_FAILURE_RUN : EXIT_OK;
-        case 'V':
-            cli_print_version();
-            sentiment_trainer_free(trainer);
-            return cli_close_stdout() ? EXIT_FAILURE_RUN : EXIT_OK;
-        default:
-            sentiment_trainer_free(trainer);
-            fprintf(stderr, "Try '%s --help' for more information.\n", cli_program);
-            return EXIT_USAGE;
-        }
-        if (name != NULL && strcmp(name, "epochs") == 0 && value != NULL)
-            state.epochs = (unsigned)strtoul(value, NULL, 10);
-        if (name != NULL && strcmp(name, "validation") == 0)
-            validation_set = 1;
-        if (name != NULL && sentiment_trainer_set(trainer, name, value, &err) != SENTIMENT_OK) {
-            sentiment_trainer_free(trainer);
-            return cli_usage_error("%s", err.message);
-        }
-    }
-    if (output == NULL) {
-        sentiment_trainer_free(trainer);
-        return cli_usage_error("no output file given (-o MODEL)");
-    }
-    /* The library ignores the share when validation files are given. */
-    if (validation_set && nvalid > 0) {
-        sentiment_trainer_free(trainer);
-        return cli_usage_error("--validation and --valid exclude each other: the "
-                               "examples of --valid are the validation examples");
-    }
-    if (optind >= argc) {
-        sentiment_trainer_free(trainer);
-        return cli_usage_error("no training corpus given");
-    }
-    status = check_paths(output, log_path, plot_path, argv + optind, (size_t)(argc - optind),
-                         valid, nvalid);
-    if (status != EXIT_OK) {
-        sentiment_trainer_free(trainer);
-        return status;
-    }
-
-    for (int i = optind; i < argc; i++) {
-        size_t before = sentiment_trainer_example_count(trainer);
-        if (sentiment_trainer_add_file(trainer, argv[i], &err) != SENTIMENT_OK) {
-            status = cli_library_error(&err);
-            goto out;
-        }
-        if (!state.quiet) {
-            size_t added = sentiment_trainer_example_count(trainer) - before;
-            fprintf(stderr, "%s: %s: %zu example%s\n", cli_program, argv[i], added,
-                    added == 1 ? "" : "s");
-        }
-    }
-    for (size_t i = 0; i < nvalid; i++) {
-        size_t before = sentiment_trainer_example_count(trainer);
-        if (sentiment_trainer_add_validation_file(trainer, valid[i], &err) != SENTIMENT_OK) {
-            status = cli_library_error(&err);
-            goto out;
-        }
-        if (!state.quiet) {
-            size_t added = sentiment_trainer_example_count(trainer) - before;
-            fprintf(stderr, "%s: %s: %zu validation example%s\n", cli_program, valid[i],
-                    added, added == 1 ? "" : "s");
-        }
-    }
-    /* Said even with --quiet: the model was trained on less than given. */
-    if (sentiment_trainer_skipped_lines(trainer) > 0) {
-        size_t n = sentiment_trainer_skipped_lines(trainer);
-        fprintf(stderr, "%s: skipped %zu bad line%s, the first at %s\n", cli_program, n,
-                n == 1 ? "" : "s", sentiment_trainer_first_skipped_line(trainer));
-    }
-    warn_about_the_data(trainer);
-
-    if (state.epochs == 0)
-        state.epochs = 5; /* the library's default */
-    state.loss = calloc(state.epochs, sizeof *state.loss);
-    state.valid_loss = calloc(state.epochs, sizeof *state.valid_loss);
-    state.accuracy = calloc(state.epochs, sizeof *state.accuracy);
-    if (state.loss == NULL || state.valid_loss == NULL || state.accuracy == NULL) {
-        cli_error("out of memory");
-        status = EXIT_FAILURE_RUN;
-        goto out;
-    }
-    state.tty = isatty(STDERR_FILENO);
-    if (log_path != NULL) {
-        state.log = fopen(log_path, "w");
-        if (state.log == NULL) {
-            cli_error("%s: %s", log_path, strerror(errno));
-            status = EXIT_FAILURE_RUN;
-            goto out;
-        }
-        state.log_path = log_path;
-        fputs("epoch,train_loss,valid_accuracy,elapsed_seconds,valid_loss\n", state.log);
-    }
-    sentiment_trainer_set_progress(trainer, on_progress, &state);
-    if (sentiment_trainer_train(trainer, &model, &err) != SENTIMENT_OK) {
-        if (state.bar_drawn)
-            fputs("\n", stderr);
-        status = cli_library_error(&err);
-        goto out;
-    }
-    if ((status = save_model(model, output)) != EXIT_OK)
-        goto out;
-    if (state.log != NULL) {
-        errno = 0;
-        int failed = fclose(state.log) != 0 || state.log_failed;
-        int why = state.log_failed ? state.log_errno : errno;
-        state.log = NULL;
-        if (failed) {
-            cli_error("%s: %s; the model was written to %s", log_path,
-                      why != 0 ? strerror(why) : "write error", output);
-            status = EXIT_FAILURE_RUN;
-            goto out;
-        }
-    }
-    if (plot_path != NULL && write_plot(plot_path, &state, state.epochs_run, output) < 0) {
-        status = EXIT_FAILURE_RUN;
-        goto out;
-    }
-    if (!state.quiet) {
-        if (sentiment_trainer_report(trainer, &report, &err) == SENTIMENT_OK)
-            fprintf(stderr, "%s: validation report for the model kept (epoch %u):\n%s",
-                    cli_program, state.best_epoch, report);
-        fprintf(stderr, "%s: wrote %s (%zu labels)\n", cli_program, output,
-                sentiment_model_label_count(model));
-    }
-out:
-    if (state.log != NULL)
-        fclose(state.log);
-    free(state.loss);
-    free(state.valid_loss);
-    free(state.accuracy);
-    free(report);
-    sentiment_model_free(model);
+    status = train_parse_args(argc, argv, trainer, &args);
+    if (status < 0)
+        status = run(trainer, &args, argc, argv);
     sentiment_trainer_free(trainer);
     return status;
 }

@@ -1,0 +1,34 @@
+/*
+ * train-options.h - sentiment-train's command line: its own options, and
+ * the library's training options as its table gives them.
+ */
+#ifndef SENTIMENT_TRAIN_OPTIONS_H
+#define SENTIMENT_TRAIN_OPTIONS_H
+
+#include <stddef.h>
+
+#include "sentiment.h"
+
+#define TRAIN_MAX_VALID 64
+
+/* What the command line asks for besides the library's options. */
+typedef struct train_args {
+    const char *output;         /* -o */
+    const char *log_path;       /* --log, or NULL */
+    const char *plot_path;      /* --plot, or NULL */
+    const char *valid[TRAIN_MAX_VALID];     /* --valid files */
+    size_t nvalid;
+    int quiet;                  /* -q */
+    int validation_set;         /* the "validation" option was given */
+    int first_corpus;           /* index in argv of the first CORPUS */
+} train_args;
+
+/*
+ * Reads the command line: the library's options go to T by name as they
+ * come, the rest to ARGS.  Returns -1 when the program is to go on,
+ * otherwise its exit status: EXIT_OK after --help or --version, EXIT_USAGE
+ * after saying what is wrong.
+ */
+int train_parse_args(int argc, char **argv, sentiment_trainer *t, train_args *args);
+
+#endif
