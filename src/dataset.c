@@ -55,10 +55,8 @@ typedef struct featurize_job {
 static int append_row(sn_dataset *d, sn_chunk *ch, size_t i, const sn_features *f)
 {
     if (ch->nnz + f->count > ch->cap) {
-        size_t cap = ch->cap ? ch->cap : 1 << 16;
-        while (cap < ch->nnz + f->count)
-            cap *= 2;
-        uint32_t *index = sn_realloc_array(ch->index, cap, sizeof *index);
+        size_t cap = sn_grow_capacity(ch->cap, ch->nnz + f->count, 1 << 16);
+        uint32_t *index = cap ? sn_realloc_array(ch->index, cap, sizeof *index) : NULL;
         if (index != NULL)
             ch->index = index;
         float *value = index ? sn_realloc_array(ch->value, cap, sizeof *value) : NULL;

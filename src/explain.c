@@ -83,14 +83,10 @@ static sn_explainer *explainer_new(size_t hidden)
 static int grow_ranked(sn_explainer *e, size_t need)
 {
     if (need > e->ranked_cap) {
-        size_t cap = e->ranked_cap ? e->ranked_cap : 256;
-        while (cap < need)
-            cap *= 2;
-        ranked *p = sn_realloc_array(e->ranked, cap, sizeof *p);
+        ranked *p = sn_grow_array(e->ranked, &e->ranked_cap, need, sizeof *p, 256);
         if (p == NULL)
             return -1;
         e->ranked = p;
-        e->ranked_cap = cap;
     }
     return 0;
 }
@@ -98,14 +94,10 @@ static int grow_ranked(sn_explainer *e, size_t need)
 static int append(sn_explainer *e, const char *s, size_t len)
 {
     if (e->text_len + len + 1 > e->text_cap) {
-        size_t cap = e->text_cap ? e->text_cap : 1024;
-        while (cap < e->text_len + len + 1)
-            cap *= 2;
-        char *p = sn_realloc(e->text, cap);
+        char *p = sn_grow_array(e->text, &e->text_cap, e->text_len + len + 1, 1, 1024);
         if (p == NULL)
             return -1;
         e->text = p;
-        e->text_cap = cap;
     }
     memcpy(e->text + e->text_len, s, len);
     e->text_len += len;

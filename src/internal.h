@@ -30,6 +30,16 @@ void *sn_malloc_array(size_t count, size_t size);
 void *sn_realloc_array(void *ptr, size_t count, size_t size);
 void sn_free(void *ptr);
 
+/* Growing arrays, the one way the library does it: the capacity doubles
+ * (starting at FIRST) until it holds NEED elements, so that appending one
+ * element at a time costs amortized constant time.  sn_grow_capacity()
+ * gives that capacity, or 0 when it would overflow; for arrays that grow
+ * together.  sn_grow_array() reallocates P, an array of *CAP elements of
+ * SIZE bytes, to it and sets *CAP; on failure it returns NULL and P and
+ * *CAP stay as they were. */
+size_t sn_grow_capacity(size_t cap, size_t need, size_t first);
+void *sn_grow_array(void *p, size_t *cap, size_t need, size_t size, size_t first);
+
 /* Test hook: when non-zero, the allocation with this 1-based number fails;
  * allocations are only counted while it is non-zero.  Set both from one
  * thread while no other allocates. */

@@ -68,12 +68,11 @@ int sn_lexicon_add(sn_lexicon *lex, uint32_t cls, const char *entry, size_t len,
     /* Room for the classes of one more entry first: the table must hold no
      * entry without them. */
     if (lex->words.count == lex->classes_cap) {
-        size_t cap = lex->classes_cap ? 2 * lex->classes_cap : 64;
-        uint32_t *classes = sn_realloc_array(lex->classes, cap, sizeof *classes);
+        uint32_t *classes = sn_grow_array(lex->classes, &lex->classes_cap,
+                                          lex->words.count + 1, sizeof *classes, 64);
         if (classes == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for word lists");
         lex->classes = classes;
-        lex->classes_cap = cap;
     }
     size_t before = lex->words.count;
     i = sn_strtab_intern(&lex->words, entry, len);

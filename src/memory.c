@@ -71,3 +71,25 @@ void sn_free(void *ptr)
 {
     free(ptr);
 }
+
+size_t sn_grow_capacity(size_t cap, size_t need, size_t first)
+{
+    if (cap == 0)
+        cap = first ? first : 1;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2)
+            return 0;
+        cap *= 2;
+    }
+    return cap;
+}
+
+void *sn_grow_array(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t grown = sn_grow_capacity(*cap, need, first);
+    void *q = grown ? sn_realloc_array(p, grown, size) : NULL;
+
+    if (q != NULL)
+        *cap = grown;
+    return q;
+}

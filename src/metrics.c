@@ -207,16 +207,12 @@ static void appendf(text *t, const char *fmt, ...)
         return;
     }
     if (t->s == NULL || t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 1024;
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *p = sn_realloc(t->s, cap);
+        char *p = sn_grow_array(t->s, &t->cap, t->len + (size_t)n + 1, 1, 1024);
         if (p == NULL) {
             t->failed = 1;
             return;
         }
         t->s = p;
-        t->cap = cap;
         va_start(ap, fmt);
         vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
         va_end(ap);

@@ -383,8 +383,8 @@ static int slot_for(sn_gradients *g, uint32_t row, size_t h)
     if (g->slot[row] >= 0)
         return g->slot[row];
     if (g->nrows == g->rows_cap) {
-        size_t cap = g->rows_cap ? 2 * g->rows_cap : 4096;
-        uint32_t *rows = sn_realloc_array(g->rows, cap, sizeof *rows);
+        size_t cap = sn_grow_capacity(g->rows_cap, g->nrows + 1, 4096);
+        uint32_t *rows = cap ? sn_realloc_array(g->rows, cap, sizeof *rows) : NULL;
         if (rows == NULL)
             return -1;
         g->rows = rows;

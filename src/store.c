@@ -59,12 +59,11 @@ static long intern_label(sn_store *s, const char *label, size_t len)
         return -SENTIMENT_ERR_DATA;
     /* The count of examples first: the table must hold no label without. */
     if (n == s->label_examples_cap) {
-        size_t cap = n ? 2 * n : 8;
-        size_t *counts = sn_realloc_array(s->label_examples, cap, sizeof *counts);
+        size_t *counts = sn_grow_array(s->label_examples, &s->label_examples_cap, n + 1,
+                                       sizeof *counts, 8);
         if (counts == NULL)
             return -SENTIMENT_ERR_NOMEM;
         s->label_examples = counts;
-        s->label_examples_cap = cap;
     }
     found = sn_strtab_intern(&s->labels, label, len);
     if (found < 0)
@@ -117,7 +116,7 @@ int sn_store_sorted_labels(const sn_store *s, char ***sorted, uint32_t **remap,
 static int reserve(sn_store *s, size_t text_len, sentiment_error *err)
 {
     if (s->count + 1 >= s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 1024;
+        size_t cap = sn_grow_capacity(s->cap, s->count + 2, 1024);
         size_t *offset = sn_realloc_array(s->offset, cap + 1, sizeof *offset);
         if (offset == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
@@ -133,14 +132,10 @@ static int reserve(sn_store *s, size_t text_len, sentiment_error *err)
         s->cap = cap;
     }
     if (s->text_len + text_len > s->text_cap) {
-        size_t cap = s->text_cap ? s->text_cap : 1 << 20;
-        while (cap < s->text_len + text_len)
-            cap *= 2;
-        char *p = sn_realloc(s->text, cap);
+        char *p = sn_grow_array(s->text, &s->text_cap, s->text_len + text_len, 1, 1 << 20);
         if (p == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for examples");
         s->text = p;
-        s->text_cap = cap;
     }
     return SENTIMENT_OK;
 }

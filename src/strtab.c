@@ -77,8 +77,8 @@ static int rehash(sn_strtab *t, size_t slots)
 static int reserve_one(sn_strtab *t)
 {
     if (t->count == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        char **string = sn_realloc_array(t->string, cap, sizeof *string);
+        size_t cap = sn_grow_capacity(t->cap, t->count + 1, 16);
+        char **string = cap ? sn_realloc_array(t->string, cap, sizeof *string) : NULL;
         if (string == NULL)
             return -1;
         t->string = string;
