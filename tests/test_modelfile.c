@@ -1571,6 +1571,33 @@ static void test_model_save_fails_cleanly_when_memory_runs_out(void **state)
 
 /* What the writer appends field by field: a failure to grow is kept, so
  * that one check at the end sees it, and what came before stays. */
+/* Arrays double from their first size, and a capacity that would
+ * overflow is refused, not wrapped around. */
+static void test_arrays_grow_by_doubling_and_refuse_to_overflow(void **state)
+{
+    size_t cap = 0;
+    int *a;
+
+    (void)state;
+    assert_int_equal(sn_grow_capacity(0, 1, 16), 16);
+    assert_int_equal(sn_grow_capacity(16, 17, 16), 32);
+    assert_int_equal(sn_grow_capacity(16, 1000, 16), 1024);
+    assert_int_equal(sn_grow_capacity(SIZE_MAX / 2 + 1, SIZE_MAX, 1), 0);
+    a = sn_grow_array(NULL, &cap, 5, sizeof *a, 4);
+    assert_non_null(a);
+    assert_int_equal(cap, 8);
+    a[7] = 7;
+    sn_alloc_count = 0;
+    sn_alloc_fail_at = 1;
+    assert_null(sn_grow_array(a, &cap, 9, sizeof *a, 4));
+    sn_alloc_fail_at = 0;
+    assert_int_equal(cap, 8); /* unchanged, and A still holds its elements */
+    assert_int_equal(a[7], 7);
+    assert_null(sn_grow_array(a, &cap, SIZE_MAX, sizeof *a, 4));
+    assert_int_equal(cap, 8);
+    sn_free(a);
+}
+
 static void test_buffer_keeps_its_bytes_and_remembers_running_out_of_memory(void **state)
 {
     sn_buffer b = SN_BUFFER_INIT;
@@ -1737,6 +1764,7 @@ int main(void)
         cmocka_unit_test(test_model_load_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_model_save_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_buffer_keeps_its_bytes_and_remembers_running_out_of_memory),
+        cmocka_unit_test(test_arrays_grow_by_doubling_and_refuse_to_overflow),
         cmocka_unit_test(test_little_endian_helpers_put_the_low_byte_first),
         cmocka_unit_test(test_classify_fails_cleanly_when_memory_runs_out),
         cmocka_unit_test(test_classify_batch_names_the_failing_text_by_its_index_in_the_batch),
