@@ -4,6 +4,7 @@
  * A model never changes after it is built, so threads share it freely;
  * everything a classification writes lives in a sentiment_classifier.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,10 +164,55 @@ int sentiment_classifier_create(sentiment_classifier **out,
     return SENTIMENT_OK;
 }
 
+int sentiment_classifier_create_threads(sentiment_classifier **out,
+                                        const sentiment_model *model, unsigned threads,
+                                        sentiment_error *err)
+{
+    sentiment_classifier *c;
+    int rc;
+
+    if (out != NULL)
+        *out = NULL;
+    if (threads > SN_POOL_MAX_THREADS)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "%u threads: at most %d", threads,
+                       SN_POOL_MAX_THREADS);
+    rc = sentiment_classifier_create(out, model, err);
+    if (rc != SENTIMENT_OK || (threads == 0 ? sn_core_count() : threads) == 1)
+        return rc;
+    c = *out;
+    *out = NULL;
+    rc = sn_pool_create(&c->pool, threads == 0 ? sn_core_count() : threads, err);
+    if (rc == SENTIMENT_OK) {
+        c->helpers = sn_calloc(sn_pool_size(c->pool) - 1, sizeof *c->helpers);
+        c->slots = sn_calloc(sn_pool_size(c->pool), sizeof *c->slots);
+        if (c->helpers == NULL || c->slots == NULL)
+            rc = sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a classifier");
+    }
+    for (unsigned t = 0; rc == SENTIMENT_OK && t + 1 < sn_pool_size(c->pool); t++)
+        rc = sentiment_classifier_create(&c->helpers[t], model, err);
+    if (rc != SENTIMENT_OK) {
+        sentiment_classifier_free(c);
+        return rc;
+    }
+    *out = c;
+    return SENTIMENT_OK;
+}
+
+unsigned sentiment_classifier_threads(const sentiment_classifier *c)
+{
+    return c == NULL ? 0 : c->pool != NULL ? sn_pool_size(c->pool) : 1;
+}
+
 void sentiment_classifier_free(sentiment_classifier *c)
 {
     if (c == NULL)
         return;
+    if (c->helpers != NULL)
+        for (unsigned t = 0; t + 1 < sn_pool_size(c->pool); t++)
+            sentiment_classifier_free(c->helpers[t]);
+    sn_free(c->helpers);
+    sn_free(c->slots);
+    sn_pool_free(c->pool);
     sn_tokenizer_release(&c->tokenizer);
     sn_features_release(&c->features);
     sn_workspace_release(&c->workspace);
@@ -208,32 +254,100 @@ int sentiment_classify(sentiment_classifier *c, const char *text, size_t len,
     return SENTIMENT_OK;
 }
 
-/* One text after the other: the network's work is per text anyway, and
- * this way a batch gives exactly the bits of single calls. */
+/* Texts a thread takes at a time: reviews differ in length a hundredfold,
+ * so shares of equal counts would leave threads waiting for the one with
+ * the long ones; small takes keep them all busy to the end. */
+#define TAKE 8
+
+typedef struct batch_job {
+    sentiment_classifier *c;
+    const char *const *texts;
+    const size_t *lens;
+    size_t count;
+    size_t *labels;
+    float *probs;
+    atomic_size_t next;         /* the first text no thread has taken */
+    sn_batch_slot *slots;       /* a thread's first failure */
+} batch_job;
+
+/* Classifies texts, TAKE at a time, until none is left or one fails.
+ * Which thread classifies a text does not change its result. */
+static void batch_share(void *arg, unsigned tid, unsigned nthreads)
+{
+    batch_job *job = arg;
+    sentiment_classifier *c = tid == 0 ? job->c : job->c->helpers[tid - 1];
+    const size_t L = c->model->label_count;
+
+    sn_batch_slot *slot = &job->slots[tid];
+
+    (void)nthreads;
+    slot->rc = SENTIMENT_OK;
+    for (;;) {
+        size_t from = atomic_fetch_add(&job->next, TAKE);
+        for (size_t i = from; i < from + TAKE && i < job->count; i++) {
+            int rc = sentiment_classify(c, job->texts[i], job->lens[i],
+                                        job->labels ? &job->labels[i] : NULL,
+                                        job->probs ? job->probs + i * L : NULL,
+                                        &slot->err);
+            if (rc != SENTIMENT_OK) {
+                slot->failed = i;
+                slot->rc = rc;
+                return;
+            }
+        }
+        if (from + TAKE >= job->count)
+            return;
+    }
+}
+
+/* The failure of lowest index, if any: texts are taken in increasing
+ * order, so every text before it has been classified. */
+static int batch_result(const batch_job *job, unsigned nthreads, sentiment_error *err)
+{
+    const sn_batch_slot *first = NULL;
+    char why[SENTIMENT_ERROR_MESSAGE_SIZE];
+
+    for (unsigned t = 0; t < nthreads; t++)
+        if (job->slots[t].rc != SENTIMENT_OK &&
+            (first == NULL || job->slots[t].failed < first->failed))
+            first = &job->slots[t];
+    if (first == NULL)
+        return SENTIMENT_OK;
+    /* Marks what was not classified, so the caller can tell which text
+     * failed. */
+    if (job->labels != NULL)
+        for (size_t j = first->failed; j < job->count; j++)
+            job->labels[j] = (size_t)-1;
+    memcpy(why, first->err.message, sizeof why);
+    why[sizeof why - 1] = '\0';
+    return sn_fail(err, first->rc, "text %zu of the batch: %s", first->failed, why);
+}
+
+/* Each text as a call of its own would classify it, so a batch gives
+ * exactly the bits of single calls, with any number of threads. */
 int sentiment_classify_batch(sentiment_classifier *c, const char *const *texts,
                              const size_t *lens, size_t count, size_t *labels,
                              float *probs, sentiment_error *err)
 {
+    sn_batch_slot alone;
+    batch_job job;
+
     if (c == NULL || (count > 0 && (texts == NULL || lens == NULL)))
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no classifier or no texts");
-    for (size_t i = 0; i < count; i++) {
-        const size_t L = c->model->label_count;
-        int rc = sentiment_classify(c, texts[i], lens[i], labels ? &labels[i] : NULL,
-                                    probs ? probs + i * L : NULL, err);
-        if (rc != SENTIMENT_OK) {
-            /* Marks what was not classified, so the caller can tell which
-             * text failed. */
-            if (labels != NULL)
-                for (size_t j = i; j < count; j++)
-                    labels[j] = (size_t)-1;
-            if (err != NULL) {
-                char why[SENTIMENT_ERROR_MESSAGE_SIZE];
-                memcpy(why, err->message, sizeof why);
-                why[sizeof why - 1] = '\0';
-                sn_fail(err, rc, "text %zu of the batch: %s", i, why);
-            }
-            return rc;
-        }
+    job.c = c;
+    job.texts = texts;
+    job.lens = lens;
+    job.count = count;
+    job.labels = labels;
+    job.probs = probs;
+    atomic_init(&job.next, 0);
+    /* Threads cost a wake-up each: a text or two are done here. */
+    if (c->pool != NULL && count > 1) {
+        job.slots = c->slots;
+        sn_pool_run(c->pool, batch_share, &job);
+        return batch_result(&job, sn_pool_size(c->pool), err);
     }
-    return SENTIMENT_OK;
+    job.slots = &alone;
+    batch_share(&job, 0, 1);
+    return batch_result(&job, 1, err);
 }

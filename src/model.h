@@ -29,7 +29,17 @@ struct sentiment_model {
 /* The scratch of sentiment_explain(), made on first use (explain.c). */
 typedef struct sn_explainer sn_explainer;
 
-/* Everything one classification writes; one per thread. */
+/* What a thread of sentiment_classify_batch() tells of its first failure. */
+typedef struct sn_batch_slot {
+    size_t failed;              /* the text */
+    int rc;
+    sentiment_error err;
+} sn_batch_slot;
+
+/* Everything one classification writes; one per thread.  A classifier
+ * made with threads also owns a pool and, for each thread but the
+ * caller's, a classifier of its own: sentiment_classify_batch() shares the
+ * texts out between them. */
 struct sentiment_classifier {
     const sentiment_model *model;
     sn_tokenizer tokenizer;
@@ -37,6 +47,9 @@ struct sentiment_classifier {
     sn_workspace workspace;
     float *probs;
     sn_explainer *explainer;    /* NULL until the first explanation */
+    sn_pool *pool;              /* NULL with one thread */
+    struct sentiment_classifier **helpers; /* pool size - 1 */
+    sn_batch_slot *slots;       /* pool size */
 };
 
 /* An empty model to be filled by the trainer or the file reader. */

@@ -1,11 +1,13 @@
 /*
- * pool.c - the threads behind multi-threaded training.
+ * pool.c - the threads behind multi-threaded training and batch
+ * classification.
  *
  * Jobs are split by index, never by who comes first, so a result does not
  * depend on the number of threads or on their timing: training with a seed
  * gives the same model with one thread or many.
  */
 #include <pthread.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "pool.h"
@@ -145,4 +147,11 @@ void sn_pool_run(sn_pool *pool, sn_job_fn fn, void *arg)
     while (pool->running > 0)
         pthread_cond_wait(&pool->done, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
+}
+
+unsigned sn_core_count(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return cores < 1 ? 1 : cores > SN_POOL_MAX_THREADS ? SN_POOL_MAX_THREADS : (unsigned)cores;
 }

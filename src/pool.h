@@ -26,6 +26,11 @@ unsigned sn_pool_size(const sn_pool *pool);
  * and returns when all are done. */
 void sn_pool_run(sn_pool *pool, sn_job_fn fn, void *arg);
 
+/* The number of cores online, at least 1 and at most SN_POOL_MAX_THREADS: the
+ * thread count that 0 stands for. */
+#define SN_POOL_MAX_THREADS 64
+unsigned sn_core_count(void);
+
 /* The share [*FROM, *TO) of COUNT items for thread TID of N. */
 static inline void sn_share(size_t count, unsigned tid, unsigned n, size_t *from,
                             size_t *to)

@@ -8,10 +8,16 @@
  * soon as it is there (see sentiment_reader_ready()).  Lines are handed out
  * in place, in the reader's buffer, which grows to hold the longest line:
  * nothing is copied, and no line is ever cut.
+ *
+ * Labeled lines (corpora) go through sentiment_reader_next_example(), and
+ * whatever a caller finds wrong with a line through
+ * sentiment_reader_bad_line(): the trainer and sentiment-classify name a
+ * bad line and skip or stop at it the same way.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,6 +47,11 @@ struct sentiment_reader {
     int member_done;        /* a gzip member ended; another may follow */
     int input_end;          /* read(2) said end of file */
     unsigned char *in;
+    /* Bad lines: what to do with them, how many were skipped, and what
+     * was wrong with the first one. */
+    int bad_lines;
+    unsigned long skipped;
+    char first_skipped[SENTIMENT_ERROR_MESSAGE_SIZE];
 };
 
 int sentiment_reader_open(sentiment_reader **out, const char *path,
@@ -395,4 +406,63 @@ int sentiment_parse_example(const char *line, size_t len, sentiment_example *ex,
     if (memchr(ex->label, '\0', ex->label_len) != NULL)
         return sn_fail(err, SENTIMENT_ERR_FORMAT, "NUL byte in the label");
     return sn_check_label(ex->label, ex->label_len, SENTIMENT_ERR_FORMAT, err);
+}
+
+int sentiment_reader_set_bad_lines(sentiment_reader *r, int policy, sentiment_error *err)
+{
+    if (r == NULL || (policy != SENTIMENT_BAD_LINES_STOP && policy != SENTIMENT_BAD_LINES_SKIP))
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no reader, or no such bad-lines policy");
+    r->bad_lines = policy;
+    return SENTIMENT_OK;
+}
+
+int sentiment_reader_bad_line(sentiment_reader *r, int code, const char *why,
+                              sentiment_error *err)
+{
+    if (r == NULL || why == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no reader or no reason");
+    if (r->bad_lines == SENTIMENT_BAD_LINES_STOP)
+        return sn_fail(err, code, "%s:%lu: %s", r->path, r->line_number, why);
+    if (r->skipped++ == 0)
+        snprintf(r->first_skipped, sizeof r->first_skipped, "%s:%lu: %s", r->path,
+                 r->line_number, why);
+    return SENTIMENT_OK;
+}
+
+unsigned long sentiment_reader_skipped_lines(const sentiment_reader *r)
+{
+    return r ? r->skipped : 0;
+}
+
+const char *sentiment_reader_first_skipped_line(const sentiment_reader *r)
+{
+    return r != NULL && r->skipped > 0 ? r->first_skipped : NULL;
+}
+
+int sentiment_reader_next_example(sentiment_reader *r, sentiment_example *ex,
+                                  sentiment_error *err)
+{
+    const char *line;
+    size_t len;
+
+    if (ex == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no example to fill");
+    for (;;) {
+        sentiment_error why;
+        int rc = sentiment_reader_next(r, &line, &len, err);
+        if (rc != SENTIMENT_OK || line == NULL) {
+            memset(ex, 0, sizeof *ex);
+            return rc;
+        }
+        if (len == 0)
+            continue;
+        rc = sentiment_parse_example(line, len, ex, &why);
+        if (rc == SENTIMENT_OK)
+            return SENTIMENT_OK;
+        rc = sentiment_reader_bad_line(r, rc, why.message, err);
+        if (rc != SENTIMENT_OK) {
+            memset(ex, 0, sizeof *ex);
+            return rc;
+        }
+    }
 }

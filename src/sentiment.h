@@ -24,7 +24,10 @@
  * of threads may classify with one model at the same time, each through its
  * own sentiment_classifier.  A sentiment_classifier, sentiment_trainer,
  * sentiment_reader or sentiment_eval must only be used by one thread at a
- * time.
+ * time.  A classifier made by sentiment_classifier_create_threads() owns
+ * threads of its own, which sentiment_classify_batch() shares its texts
+ * between; it is still called from one thread at a time (see
+ * libsentiment-thread(3)).
  */
 #ifndef SENTIMENT_H
 #define SENTIMENT_H
@@ -154,6 +157,44 @@ SENTIMENT_API int sentiment_parse_example(const char *line, size_t len,
                                           sentiment_example *ex,
                                           sentiment_error *err);
 
+/* What a reader does with a bad line (since 0.2.0). */
+typedef enum sentiment_bad_lines {
+    SENTIMENT_BAD_LINES_STOP = 0, /* fail, naming file and line (the default) */
+    SENTIMENT_BAD_LINES_SKIP = 1  /* count it, keep the first message, go on */
+} sentiment_bad_lines;
+
+/* Sets what R does with a bad line: a sentiment_bad_lines value;
+ * SENTIMENT_ERR_INVALID for another (since 0.2.0). */
+SENTIMENT_API int sentiment_reader_set_bad_lines(sentiment_reader *r, int policy,
+                                                 sentiment_error *err);
+
+/*
+ * Reads the next labeled line as sentiment_parse_example() splits it:
+ * blank lines are passed over, and a line it refuses is a bad line (see
+ * sentiment_reader_bad_line()), skipped or fatal as the reader's policy
+ * says.  *EX points into the line, valid until the next call.  At end of
+ * input EX->label and EX->text are NULL and SENTIMENT_OK is returned
+ * (since 0.2.0).
+ */
+SENTIMENT_API int sentiment_reader_next_example(sentiment_reader *r,
+                                                sentiment_example *ex,
+                                                sentiment_error *err);
+
+/*
+ * The caller found the line last read bad, for the reason WHY (a message
+ * without file or line; CODE, usually SENTIMENT_ERR_FORMAT): the policy
+ * decides.  STOP fills ERR with "FILE:LINE: WHY" and returns CODE.  SKIP
+ * counts the line, keeps "FILE:LINE: WHY" when it is the first, and
+ * returns SENTIMENT_OK (since 0.2.0).
+ */
+SENTIMENT_API int sentiment_reader_bad_line(sentiment_reader *r, int code,
+                                            const char *why, sentiment_error *err);
+
+/* The lines skipped so far, and "FILE:LINE: why" for the first of them or
+ * NULL when none was; the string belongs to the reader (since 0.2.0). */
+SENTIMENT_API unsigned long sentiment_reader_skipped_lines(const sentiment_reader *r);
+SENTIMENT_API const char *sentiment_reader_first_skipped_line(const sentiment_reader *r);
+
 /* ------------------------------------------------------------------------
  * Models
  * ------------------------------------------------------------------------ */
@@ -245,6 +286,24 @@ SENTIMENT_API int sentiment_classifier_create(sentiment_classifier **out,
 SENTIMENT_API void sentiment_classifier_free(sentiment_classifier *c);
 
 /*
+ * The same with THREADS threads (0: one per core; 1: none is started) that
+ * sentiment_classify_batch() shares its texts between: the calling thread
+ * and THREADS - 1 threads that the classifier starts now, keeps waiting
+ * between batches and stops in sentiment_classifier_free().  Results are
+ * the same bits whatever the count.  SENTIMENT_ERR_INVALID above 64
+ * threads; SENTIMENT_ERR_NOMEM when the threads cannot be started (since
+ * 0.2.0).
+ */
+SENTIMENT_API int sentiment_classifier_create_threads(sentiment_classifier **out,
+                                                      const sentiment_model *model,
+                                                      unsigned threads,
+                                                      sentiment_error *err);
+
+/* The number of threads a classifier classifies a batch with, the caller's
+ * included: 1 for sentiment_classifier_create() (since 0.2.0). */
+SENTIMENT_API unsigned sentiment_classifier_threads(const sentiment_classifier *c);
+
+/*
  * Classifies LEN bytes of TEXT (any bytes: invalid UTF-8 is replaced, NUL
  * bytes are spaces).  Writes the index of the most probable label to *LABEL
  * when LABEL is not NULL and, when PROBS is not NULL, the probability of
@@ -258,10 +317,13 @@ SENTIMENT_API int sentiment_classify(sentiment_classifier *c, const char *text,
  * Classifies COUNT texts: TEXTS[i] of LENS[i] bytes.  LABELS (COUNT
  * entries) and PROBS (COUNT x label count, row by row) are filled as by
  * sentiment_classify(); either may be NULL.  Each text's result is the same
- * as alone: batching only saves calls.  When a text fails, the call stops
- * there and returns its error, with "text I of the batch: " (I its index
- * in TEXTS) before the message; the texts before it have their results,
- * and the LABELS of it and of those after it are set to (size_t)-1.
+ * as alone: batching only saves calls, and with a classifier made with
+ * threads, the texts are shared out between them (results in input order,
+ * the call returns when all are done).  When a text fails, the call
+ * returns the error of the first text that failed, with "text I of the
+ * batch: " (I its index in TEXTS) before the message; the texts before it
+ * have their results, and the LABELS of it and of those after it are set
+ * to (size_t)-1.
  */
 SENTIMENT_API int sentiment_classify_batch(sentiment_classifier *c,
                                            const char *const *texts,

@@ -80,6 +80,18 @@ assert f == ["\x00\x01\ufffd\ufffd junk \"quoted\" back\\slash"], f
 assert lines[1]["fields"] == [""], lines[1]
 ' "$WORK/oddjson" 2>"$WORK/err" && pass "json escapes quotes, backslashes, control bytes; invalid bytes become U+FFFD" ||
         { fail "json escaping:"; sed 's/^/    /' "$WORK/err"; }
+    # Each byte of a sequence that is not UTF-8 (overlong, a surrogate,
+    # above U+10FFFF, cut short) is one U+FFFD; valid characters stay,
+    # noncharacters and 4-byte ones included.
+    printf 'a\300\257b\340\200\257c\355\240\200d\364\220\200\200e\357\277\276\360\237\230\200f\342\202\n' >"$WORK/utf8.txt"
+    $RUN "$CLASSIFY" -m "$model" --format json -f 1 "$WORK/utf8.txt" >"$WORK/utf8json" 2>"$WORK/err"
+    python3 -c '
+import json, sys
+f = json.loads(open(sys.argv[1], encoding="utf-8").read())["fields"][0]
+want = "a" + "\ufffd" * 2 + "b" + "\ufffd" * 3 + "c" + "\ufffd" * 3 + "d" + "\ufffd" * 4 + "e\ufffe\U0001F600f" + "\ufffd" * 2
+assert f == want, ascii(f)
+' "$WORK/utf8json" 2>"$WORK/err" && pass "json: every byte of a sequence that is not UTF-8 is one U+FFFD, valid ones stay" ||
+        { fail "json of sequences that are not UTF-8:"; sed 's/^/    /' "$WORK/err"; }
 else
     skip "json parsed back: python3 not found"
 fi

@@ -718,6 +718,86 @@ static void test_network_alloc_rejects_impossible_shapes(void **state)
     sn_network_release(&net); /* released twice: harmless */
 }
 
+/* The first layer of a quantized network, summed the plain way: unit by
+ * unit, each row's scale times the feature value, then times each code. */
+static void plain_quantized_z(const sn_network *net, const sn_sparse *x, float *z)
+{
+    const size_t h = net->hidden, row_bytes = sn_quant_row_bytes(net->quant_bits, h);
+
+    memcpy(z, sn_net_b1(net), h * sizeof *z);
+    for (size_t i = 0; i < x->count; i++) {
+        const long k = sn_quant_row_index(net, x->index[i]);
+        const uint8_t *q;
+        float v;
+        if (k < 0 || (v = x->value[i] * net->row_scale[k]) == 0)
+            continue;
+        q = net->w1q + (size_t)k * row_bytes;
+        for (size_t j = 0; j < h; j++) {
+            int code = net->quant_bits == 8 ? (int8_t)q[j]
+                : (int)((((unsigned)q[j / 2] >> (4 * (j & 1))) & 15) ^ 8) - 8;
+            z[j] += v * (float)code;
+        }
+    }
+}
+
+/* The quantized first layer works on blocks of units (16 with 4 bits, 8
+ * with 8) and asks for rows ahead of need: whatever the width, whole
+ * blocks or not, every stored row or a few, its sums are the bits of the
+ * plain loop. */
+static void test_quantized_first_layer_sums_exactly_as_the_plain_loop(void **state)
+{
+    static const uint32_t widths[] = {1, 3, 8, 15, 16, 17, 24, 33, 48};
+    unsigned char map[INPUTS / 8];
+    uint64_t rng = 11;
+    sentiment_error err;
+
+    (void)state;
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+        for (unsigned bits = 4; bits <= 8; bits += 4) {
+            for (int sparse = 0; sparse < 2; sparse++) {
+                const uint32_t h = widths[w];
+                sn_network net;
+                sn_workspace ws;
+                batch bt;
+                float want[48];
+                size_t row_bytes = sn_quant_row_bytes(bits, h), nth = 0;
+
+                /* All rows but one, or a quarter of them (a row map). */
+                for (size_t i = 0; i < sizeof map; i++)
+                    map[i] = sparse ? 0x11 : 0xFF;
+                map[1] &= 0xFD;
+                assert_int_equal(sn_network_alloc_quantized(&net, INPUTS, h, OUTPUTS, bits,
+                                                            map, &err), SENTIMENT_OK);
+                for (uint32_t r = 0; r < INPUTS; r++) {
+                    if (!(map[r / 8] & (1u << (r % 8))))
+                        continue;
+                    size_t k = sn_quant_row_slot(&net, r, nth++);
+                    net.row_scale[k] = uniform(&rng, 0.01f, 0.2f);
+                    for (size_t b = 0; b < row_bytes; b++)
+                        net.w1q[k * row_bytes + b] = (uint8_t)sn_rng_below(&rng, 256);
+                }
+                for (uint32_t j = 0; j < h; j++)
+                    sn_net_b1(&net)[j] = uniform(&rng, -0.3f, 0.3f);
+                assert_int_equal(sn_workspace_alloc(&ws, &net, MAX_BATCH, &err),
+                                 SENTIMENT_OK);
+                make_batch(&bt, MAX_BATCH, INPUTS, &rng);
+                {
+                    float probs[MAX_BATCH * OUTPUTS];
+                    sn_network_predict(&net, &ws, bt.x, bt.n, probs);
+                }
+                for (size_t b = 0; b < bt.n; b++) {
+                    plain_quantized_z(&net, &bt.x[b], want);
+                    if (memcmp(want, ws.z + b * h, h * sizeof *want) != 0)
+                        fail_msg("hidden %u, %u bits, %s rows: example %zu differs", h,
+                                 bits, sparse ? "few" : "all", b);
+                }
+                sn_workspace_release(&ws);
+                sn_network_release(&net);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -735,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_bn_normalizes_a_constant_column_to_beta),
         cmocka_unit_test(test_adam_updates_only_the_rows_in_the_gradient),
         cmocka_unit_test(test_network_alloc_rejects_impossible_shapes),
+        cmocka_unit_test(test_quantized_first_layer_sums_exactly_as_the_plain_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -754,6 +754,103 @@ static void test_parse_example_rejects_control_characters_in_labels(void **state
     expect_example("pos\tline\rbreak", "pos", "line\rbreak");
 }
 
+/* A corpus with a blank line, a line without label and an empty label. */
+static const char bad_corpus[] = "pos\tgood\n\nno label here\n\tempty label\n"
+                                 "__label__neg bad\n";
+
+/* Labeled lines come out split, blank lines passed over, each with its
+ * line number; by default the first bad line stops reading, named by file
+ * and line. */
+static void test_reader_next_example_stops_at_a_bad_line_naming_file_and_line(void **state)
+{
+    sentiment_reader *r;
+    sentiment_example ex;
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    temp_file(path, sizeof path, S(bad_corpus), 1);
+    assert_int_equal(sentiment_reader_open(&r, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_OK);
+    assert_int_equal(ex.label_len, 3);
+    assert_memory_equal(ex.label, "pos", 3);
+    assert_int_equal(ex.text_len, 4);
+    assert_memory_equal(ex.text, "good", 4);
+    assert_int_equal(sentiment_reader_line_number(r), 1);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s:3: no label", path);
+    if (strncmp(err.message, want, strlen(want)) != 0)
+        fail_msg("\"%s\" does not start with \"%s\"", err.message, want);
+    assert_null(ex.label);
+    assert_int_equal(sentiment_reader_skipped_lines(r), 0);
+    assert_null(sentiment_reader_first_skipped_line(r));
+    sentiment_reader_free(r);
+    unlink(path);
+}
+
+/* With SKIP, bad lines are counted, the first one's message is kept, and
+ * the good lines around them all come out; a line the caller finds bad
+ * counts the same. */
+static void test_reader_next_example_skips_and_counts_bad_lines(void **state)
+{
+    sentiment_reader *r;
+    sentiment_example ex;
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    temp_file(path, sizeof path, S(bad_corpus), 0);
+    assert_int_equal(sentiment_reader_open(&r, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_set_bad_lines(r, SENTIMENT_BAD_LINES_SKIP, &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_OK);
+    assert_memory_equal(ex.label, "pos", 3);
+    /* The caller refuses the first good line: it counts as skipped. */
+    assert_int_equal(sentiment_reader_bad_line(r, SENTIMENT_ERR_FORMAT, "not wanted", &err),
+                     SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_OK);
+    assert_int_equal(ex.label_len, 3);
+    assert_memory_equal(ex.label, "neg", 3);
+    assert_int_equal(sentiment_reader_line_number(r), 5);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_OK);
+    assert_null(ex.label);
+    assert_null(ex.text);
+    assert_int_equal(sentiment_reader_skipped_lines(r), 3);
+    snprintf(want, sizeof want, "%s:1: not wanted", path);
+    assert_string_equal(sentiment_reader_first_skipped_line(r), want);
+    sentiment_reader_free(r);
+    unlink(path);
+}
+
+/* Under STOP a line the caller finds bad fails with the caller's code and
+ * reason, after file and line; unknown policies and NULLs are refused. */
+static void test_reader_bad_line_stops_with_the_callers_reason(void **state)
+{
+    sentiment_reader *r;
+    sentiment_example ex;
+    sentiment_error err;
+    char path[4096], want[4200];
+
+    (void)state;
+    temp_file(path, sizeof path, S("a\tb\nc\td\n"), 0);
+    assert_int_equal(sentiment_reader_open(&r, path, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_next_example(r, &ex, &err), SENTIMENT_OK);
+    assert_int_equal(sentiment_reader_bad_line(r, SENTIMENT_ERR_FORMAT, "label 'c' unknown",
+                                               &err), SENTIMENT_ERR_FORMAT);
+    snprintf(want, sizeof want, "%s:2: label 'c' unknown", path);
+    assert_string_equal(err.message, want);
+    assert_int_equal(sentiment_reader_set_bad_lines(r, 7, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_reader_bad_line(r, SENTIMENT_ERR_FORMAT, NULL, &err),
+                     SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_reader_next_example(r, NULL, &err), SENTIMENT_ERR_INVALID);
+    sentiment_reader_free(r);
+    unlink(path);
+    assert_int_equal(sentiment_reader_set_bad_lines(NULL, 0, &err), SENTIMENT_ERR_INVALID);
+    assert_int_equal(sentiment_reader_skipped_lines(NULL), 0);
+    assert_null(sentiment_reader_first_skipped_line(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +874,9 @@ int main(void)
         cmocka_unit_test(test_reader_hands_out_a_line_from_a_pipe_as_soon_as_it_is_there),
         cmocka_unit_test(test_reader_inflates_gzip_from_a_pipe_member_by_member),
         cmocka_unit_test(test_reader_reads_concatenated_gzip_members_as_one_file),
+        cmocka_unit_test(test_reader_next_example_stops_at_a_bad_line_naming_file_and_line),
+        cmocka_unit_test(test_reader_next_example_skips_and_counts_bad_lines),
+        cmocka_unit_test(test_reader_bad_line_stops_with_the_callers_reason),
         cmocka_unit_test(test_parse_example_accepts_label_tab_text),
         cmocka_unit_test(test_parse_example_accepts_fasttext_labels),
         cmocka_unit_test(test_parse_example_rejects_a_line_without_label),

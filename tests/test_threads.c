@@ -3,6 +3,9 @@
  * by any number of threads, each with its own classifier, gives every
  * thread exactly the answers of a single thread.
  *
+ * A classifier with threads of its own shares a batch out between them,
+ * with the same answers.
+ *
  * The threads start together and go through the texts in different orders,
  * so that they really overlap on the shared model; run under
  * ThreadSanitizer or helgrind to check for races as well as for answers.
@@ -142,10 +145,103 @@ static void test_eight_threads_sharing_a_model_answer_as_one_thread(void **state
     pthread_barrier_destroy(&start);
 }
 
+/* The corpus repeated to COUNT texts, for batches longer than TAKE. */
+#define BATCH 300
+
+/* A classifier with threads of its own gives each text of a batch the
+ * bits of a single call, in input order, whatever the number of threads
+ * and whatever the batch (empty, one text, more texts than threads). */
+static void test_classify_batch_on_a_classifiers_threads_answers_as_single_calls(
+    void **state)
+{
+    static const unsigned counts[] = {1, 2, 3, 4, 7};
+    const char *texts[BATCH];
+    size_t lens[BATCH], labels[BATCH];
+    float probs[BATCH * 2];
+    sentiment_classifier *c;
+    sentiment_error err;
+
+    (void)state;
+    assert_int_equal(sentiment_model_label_count(model), 2);
+    assert_int_equal(sentiment_classifier_create(&c, model, &err), SENTIMENT_OK);
+    for (size_t i = 0; i < corpus.count; i++)
+        assert_int_equal(answer_for(c, i, &expected[i]), 0);
+    sentiment_classifier_free(c);
+    for (size_t i = 0; i < BATCH; i++) {
+        texts[i] = corpus.text[i % corpus.count];
+        lens[i] = strlen(texts[i]);
+    }
+    for (size_t n = 0; n < sizeof counts / sizeof counts[0]; n++) {
+        assert_int_equal(sentiment_classifier_create_threads(&c, model, counts[n], &err),
+                         SENTIMENT_OK);
+        assert_int_equal(sentiment_classifier_threads(c), counts[n]);
+        for (size_t size = 0; size <= BATCH; size += size < 3 ? 1 : 99) {
+            memset(labels, 0xAB, sizeof labels);
+            assert_int_equal(sentiment_classify_batch(c, texts, lens, size, labels, probs,
+                                                      &err), SENTIMENT_OK);
+            for (size_t i = 0; i < size; i++) {
+                const answer *a = &expected[i % corpus.count];
+                if (labels[i] != a->label || memcmp(probs + 2 * i, a->probs,
+                                                    sizeof a->probs) != 0)
+                    fail_msg("%u threads, batch of %zu: text %zu differs", counts[n], size,
+                             i);
+            }
+        }
+        /* Either output may be left out. */
+        assert_int_equal(sentiment_classify_batch(c, texts, lens, BATCH, NULL, probs, &err),
+                         SENTIMENT_OK);
+        assert_int_equal(sentiment_classify_batch(c, texts, lens, BATCH, labels, NULL, &err),
+                         SENTIMENT_OK);
+        sentiment_classifier_free(c);
+    }
+    assert_int_equal(sentiment_classifier_create_threads(&c, model, 0, &err), SENTIMENT_OK);
+    assert_true(sentiment_classifier_threads(c) >= 1);
+    sentiment_classifier_free(c);
+    assert_int_equal(sentiment_classifier_create_threads(&c, model, 65, &err),
+                     SENTIMENT_ERR_INVALID);
+    assert_null(c);
+    assert_int_equal(sentiment_classifier_threads(NULL), 0);
+}
+
+/* With threads, texts after a failing one may be classified by another
+ * thread, but the error is that of the first failing text in input
+ * order, and the labels from it on are marked, as with one thread. */
+static void test_classify_batch_on_threads_reports_the_first_failing_text(void **state)
+{
+    const char *texts[BATCH];
+    size_t lens[BATCH], labels[BATCH];
+    sentiment_classifier *c;
+    sentiment_error err;
+
+    (void)state;
+    for (size_t i = 0; i < BATCH; i++) {
+        texts[i] = corpus.text[i % corpus.count];
+        lens[i] = strlen(texts[i]);
+    }
+    /* A NULL text of 3 bytes cannot be classified. */
+    texts[250] = NULL;
+    texts[41] = NULL;
+    for (unsigned threads = 1; threads <= 4; threads++) {
+        assert_int_equal(sentiment_classifier_create_threads(&c, model, threads, &err),
+                         SENTIMENT_OK);
+        assert_int_equal(sentiment_classify_batch(c, texts, lens, BATCH, labels, NULL, &err),
+                         SENTIMENT_ERR_INVALID);
+        assert_int_equal(err.code, SENTIMENT_ERR_INVALID);
+        assert_true(strncmp(err.message, "text 41 of the batch: ", 22) == 0);
+        for (size_t i = 0; i < 41; i++)
+            assert_true(labels[i] == expected[i % corpus.count].label);
+        for (size_t i = 41; i < BATCH; i++)
+            assert_true(labels[i] == (size_t)-1);
+        sentiment_classifier_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eight_threads_sharing_a_model_answer_as_one_thread),
+        cmocka_unit_test(test_classify_batch_on_a_classifiers_threads_answers_as_single_calls),
+        cmocka_unit_test(test_classify_batch_on_threads_reports_the_first_failing_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
