@@ -173,9 +173,9 @@ int sentiment_classifier_create_threads(sentiment_classifier **out,
 
     if (out != NULL)
         *out = NULL;
-    if (threads > SN_POOL_MAX_THREADS)
+    if (threads > SN_MAX_THREADS)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "%u threads: at most %d", threads,
-                       SN_POOL_MAX_THREADS);
+                       SN_MAX_THREADS);
     rc = sentiment_classifier_create(out, model, err);
     if (rc != SENTIMENT_OK || (threads == 0 ? sn_core_count() : threads) == 1)
         return rc;

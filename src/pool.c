@@ -153,5 +153,5 @@ unsigned sn_core_count(void)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-    return cores < 1 ? 1 : cores > SN_POOL_MAX_THREADS ? SN_POOL_MAX_THREADS : (unsigned)cores;
+    return cores < 1 ? 1 : cores > SN_MAX_THREADS ? SN_MAX_THREADS : (unsigned)cores;
 }

@@ -7,8 +7,9 @@
 
 #include "sentiment.h"
 
-/* The most threads a pool is made with: the "threads" option's limit, and
- * the number of shares a job's results are kept in (dataset.c). */
+/* The most threads a pool is made with: the "threads" option's limit, a
+ * classifier's, and the number of shares a job's results are kept in
+ * (dataset.c). */
 #define SN_MAX_THREADS 64
 
 /* Runs share TID of NTHREADS of a job. */
@@ -26,9 +27,8 @@ unsigned sn_pool_size(const sn_pool *pool);
  * and returns when all are done. */
 void sn_pool_run(sn_pool *pool, sn_job_fn fn, void *arg);
 
-/* The number of cores online, at least 1 and at most SN_POOL_MAX_THREADS: the
+/* The number of cores online, at least 1 and at most SN_MAX_THREADS: the
  * thread count that 0 stands for. */
-#define SN_POOL_MAX_THREADS 64
 unsigned sn_core_count(void);
 
 /* The share [*FROM, *TO) of COUNT items for thread TID of N. */

@@ -171,19 +171,20 @@ int sn_store_add(sn_store *s, const char *label, size_t label_len, const char *t
 
 /* ---- corpus files ------------------------------------------------------ */
 
-/* Counts a malformed line skipped under "bad-lines skip", keeping what was
- * wrong with the first one. */
-static int skip_line(sn_store *s, const char *path, unsigned long line, const char *why,
-                     sentiment_error *err)
+/* Adds what reader R skipped to the store's count, and the first of its
+ * lines when the store has none yet. */
+static int count_skipped(sn_store *s, const sentiment_reader *r, sentiment_error *err)
 {
-    if (s->first_skipped == NULL) {
-        int n = snprintf(NULL, 0, "%s:%lu: %s", path, line, why);
-        s->first_skipped = n < 0 ? NULL : sn_malloc((size_t)n + 1);
+    const char *first = sentiment_reader_first_skipped_line(r);
+
+    s->skipped += sentiment_reader_skipped_lines(r);
+    if (first != NULL && s->first_skipped == NULL) {
+        size_t n = strlen(first);
+        s->first_skipped = sn_malloc(n + 1);
         if (s->first_skipped == NULL)
-            return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s:%lu: out of memory", path, line);
-        snprintf(s->first_skipped, (size_t)n + 1, "%s:%lu: %s", path, line, why);
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "%s: out of memory", first);
+        memcpy(s->first_skipped, first, n + 1);
     }
-    s->skipped++;
     return SENTIMENT_OK;
 }
 
@@ -191,35 +192,28 @@ int sn_store_add_file(sn_store *s, const char *path, int held_out, int skip_bad_
                       sentiment_error *err)
 {
     sentiment_reader *r;
-    const char *line;
-    size_t len;
-    int rc;
+    sentiment_example ex;
+    int rc, counted;
 
     rc = sentiment_reader_open(&r, path, err);
     if (rc != SENTIMENT_OK)
         return rc;
-    while ((rc = sentiment_reader_next(r, &line, &len, err)) == SENTIMENT_OK &&
-           line != NULL) {
-        sentiment_example ex;
+    if (skip_bad_lines)
+        rc = sentiment_reader_set_bad_lines(r, SENTIMENT_BAD_LINES_SKIP, err);
+    /* The reader names file and line of a line it cannot split, and of one
+     * the store refuses (a label that is not text), as the policy says. */
+    while (rc == SENTIMENT_OK &&
+           (rc = sentiment_reader_next_example(r, &ex, err)) == SENTIMENT_OK &&
+           ex.label != NULL) {
         sentiment_error detail;
-        if (len == 0)
-            continue;
-        rc = sentiment_parse_example(line, len, &ex, &detail);
-        if (rc == SENTIMENT_OK)
-            rc = sn_store_add(s, ex.label, ex.label_len, ex.text, ex.text_len, held_out,
-                              &detail);
-        if ((rc == SENTIMENT_ERR_FORMAT || rc == SENTIMENT_ERR_INVALID) && skip_bad_lines) {
-            rc = skip_line(s, path, sentiment_reader_line_number(r), detail.message, err);
-            if (rc != SENTIMENT_OK)
-                break;
-            continue;
-        }
-        if (rc != SENTIMENT_OK) {
+        rc = sn_store_add(s, ex.label, ex.label_len, ex.text, ex.text_len, held_out, &detail);
+        if (rc == SENTIMENT_ERR_INVALID)
+            rc = sentiment_reader_bad_line(r, rc, detail.message, err);
+        else if (rc != SENTIMENT_OK)
             sn_fail(err, rc, "%s:%lu: %s", path, sentiment_reader_line_number(r),
                     detail.message);
-            break;
-        }
     }
+    counted = count_skipped(s, r, rc == SENTIMENT_OK ? err : NULL);
     sentiment_reader_free(r);
-    return rc;
+    return rc != SENTIMENT_OK ? rc : counted;
 }

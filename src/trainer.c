@@ -16,7 +16,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "model.h"
@@ -281,10 +280,8 @@ static int start_threads(const sentiment_trainer *t, run *r, sentiment_error *er
 {
     unsigned n = t->opt.threads;
 
-    if (n == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cores < 1 ? 1 : cores > SN_MAX_THREADS ? SN_MAX_THREADS : (unsigned)cores;
-    }
+    if (n == 0)
+        n = sn_core_count();
     return sn_pool_create(&r->pool, n, err);
 }
 
