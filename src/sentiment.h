@@ -321,9 +321,10 @@ SENTIMENT_API int sentiment_trainer_create(sentiment_trainer **out,
  * SENTIMENT_OPTION_SHAPE to another value than the model's is refused
  * (SENTIMENT_ERR_INVALID).  The other options apply; their defaults are
  * those of fine-tuning, listed in sentiment_trainer_create_from(3), and
- * "quantize" starts at the model's bits.  With "batchnorm" on (the
- * default), batch normalization, folded into a model's first layer, is put
- * back as the identity and folded again at the end.
+ * "quantize" starts at the model's bits.  The first layer, which has
+ * batch normalization folded into it, is trained as it is; with
+ * "batchnorm" set to 1, batch normalization is put back as the identity
+ * and folded again at the end.
  *
  * MODEL must outlive the trainer, which never changes it.
  */

@@ -562,6 +562,7 @@ static int assemble(const sentiment_trainer *t, run *r, sentiment_model **out,
     how.vectorizer = &t->opt.vectorizer;
     how.quantize = t->opt.quantize;
     how.prune = t->opt.prune;
+    how.folded_batchnorm = t->base != NULL && t->base->trained_with_batchnorm;
     return sn_model_assemble(out, &how, &r->best, &r->scale, r->seen, err);
 }
 
