@@ -75,7 +75,7 @@ int sn_model_assemble(sentiment_model **out, const sn_assembly *how, sn_network 
     }
     if ((rc = describe(model, how, scale, err)) != SENTIMENT_OK)
         goto fail;
-    model->trained_with_batchnorm = net->batchnorm;
+    model->trained_with_batchnorm = net->batchnorm || how->folded_batchnorm;
     sn_network_fold_batchnorm(net);
     clear_unseen_rows(net, seen);
     if ((rc = compress(model, net, how, err)) != SENTIMENT_OK)

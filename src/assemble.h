@@ -16,6 +16,9 @@ typedef struct sn_assembly {
     const sn_vectorizer_settings *vectorizer;
     unsigned quantize;      /* 0, 8 or 4 bits */
     double prune;           /* share of W1's rows to drop */
+    int folded_batchnorm;   /* W1 has batch normalization folded in already,
+                             * as the model fine-tuned did; its statistics
+                             * in the network are the ones folded */
 } sn_assembly;
 
 /*

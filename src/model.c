@@ -86,9 +86,7 @@ long sentiment_model_find_label(const sentiment_model *model, const char *label,
     return -1;
 }
 
-/* The options MODEL stores, as the settings of a trainer would hold them;
- * the others keep their zero. */
-static void stored_settings(const sentiment_model *model, sn_settings *s)
+void sn_model_settings(const sentiment_model *model, sn_settings *s)
 {
     char shortest[32];
 
@@ -120,7 +118,7 @@ int sentiment_model_get(const sentiment_model *model, const char *name, char *bu
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no model, name or buffer");
     o = sentiment_option_by_name(name);
     if (o != NULL && (o->flags & SENTIMENT_OPTION_IN_MODEL)) {
-        stored_settings(model, &s);
+        sn_model_settings(model, &s);
         return sn_settings_get(&s, o, buf, size, err);
     }
     /* Not options: what the model file says of itself. */

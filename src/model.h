@@ -77,4 +77,11 @@ enum {
  * needs refuses it by its version instead of misreading it. */
 int sn_model_format_version(const sentiment_model *m);
 
+/* The options MODEL stores, as the settings of a trainer would hold them
+ * (but for the word lists, which stay the model's own); the others are
+ * zero.  sentiment_model_get() reads them, and a trainer that fine-tunes
+ * MODEL starts from them. */
+struct sn_settings;
+void sn_model_settings(const sentiment_model *model, struct sn_settings *s);
+
 #endif

@@ -603,6 +603,12 @@ void sn_network_predict(const sn_network *net, sn_workspace *ws,
     output_layer(net, ws->a, batch, probs);
 }
 
+void sn_network_hidden(const sn_network *net, sn_workspace *ws, const sn_sparse *x,
+                       size_t batch)
+{
+    hidden_layer(net, ws, x, batch, ws->z);
+}
+
 void sn_network_fold_batchnorm(sn_network *net)
 {
     if (!net->batchnorm)

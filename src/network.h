@@ -184,6 +184,11 @@ int sn_network_gradient(const sn_network *net, sn_workspace *ws,
 void sn_network_predict(const sn_network *net, sn_workspace *ws,
                         const sn_sparse *x, size_t batch, float *probs);
 
+/* The hidden layer before normalization and ReLU, b1 + x W1, of BATCH
+ * examples into WS->z (batch x hidden). */
+void sn_network_hidden(const sn_network *net, sn_workspace *ws, const sn_sparse *x,
+                       size_t batch);
+
 /* Folds batch normalization into W1 and b1 and turns it off. */
 void sn_network_fold_batchnorm(sn_network *net);
 

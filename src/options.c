@@ -43,6 +43,7 @@ typedef struct row {
 
 #define AT(member) offsetof(sn_settings, member)
 #define IN_MODEL SENTIMENT_OPTION_IN_MODEL
+#define SHAPE SENTIMENT_OPTION_SHAPE
 #define ROW(name, type, def, lo, hi, choices, flags, field, member, bit, help) \
     { { name, SENTIMENT_OPTION_##type, def, help, lo, hi, choices, flags }, \
       field, AT(member), bit }
@@ -55,7 +56,7 @@ typedef struct row {
 #define FLAG(name, def, flags, field, member, help) \
     ROW(name, FLAG, def, 0, 1, NULL, flags, field, member, 0, help)
 #define RULE(name, bit, help) \
-    ROW(name, FLAG, "1", 0, 1, NULL, IN_MODEL, F_BIT, tokenizer.flags, bit, help)
+    ROW(name, FLAG, "1", 0, 1, NULL, IN_MODEL | SHAPE, F_BIT, tokenizer.flags, bit, help)
 
 /* In the order of sentiment-train --help.  A help line is a noun phrase,
  * or for a flag what it does when on ("do not " may come before it); it
@@ -68,26 +69,26 @@ static const row rows[] = {
     COUNT("batch-size", "128", 1, 65536, 0, F_U32, batch_size,
           "examples per mini-batch"),
     COUNT("buckets", "1048576", 1 << SN_MIN_BUCKET_BITS, 1 << SN_MAX_BUCKET_BITS,
-          IN_MODEL | SENTIMENT_OPTION_POWER_OF_TWO, F_LOG2, vectorizer.bucket_bits,
+          IN_MODEL | SHAPE | SENTIMENT_OPTION_POWER_OF_TWO, F_LOG2, vectorizer.bucket_bits,
           "hash buckets, a power of two"),
-    COUNT("ngrams", "2", 1, SN_MAX_NGRAMS, IN_MODEL, F_U32, vectorizer.ngrams,
+    COUNT("ngrams", "2", 1, SN_MAX_NGRAMS, IN_MODEL | SHAPE, F_U32, vectorizer.ngrams,
           "longest word n-gram"),
-    COUNT("hidden", "16", 1, SN_MAX_HIDDEN, IN_MODEL, F_U32, hidden,
+    COUNT("hidden", "16", 1, SN_MAX_HIDDEN, IN_MODEL | SHAPE, F_U32, hidden,
           "hidden layer width"),
     REAL("validation", "0.05", 0, 0.9, 0, validation,
          "share of the examples held out, of each label alike, to pick the best "
          "epoch; 0 keeps the last epoch"),
-    COUNT("char-ngrams", "4", 1, SN_MAX_NGRAMS, IN_MODEL, F_U32, vectorizer.char_ngrams,
+    COUNT("char-ngrams", "4", 1, SN_MAX_NGRAMS, IN_MODEL | SHAPE, F_U32, vectorizer.char_ngrams,
           "longest character n-gram in scripts written without spaces, such as "
           "Chinese, Japanese or Thai"),
-    COUNT("stem", "5", 0, SN_MAX_STEM, IN_MODEL, F_U32, vectorizer.stem,
+    COUNT("stem", "5", 0, SN_MAX_STEM, IN_MODEL | SHAPE, F_U32, vectorizer.stem,
           "a word longer than this many characters also counts, at half weight, "
           "as its first that many characters; 0 for never"),
-    CHOICE("weighting", "binary", "binary|logtf", IN_MODEL, F_U32, vectorizer.weighting,
+    CHOICE("weighting", "binary", "binary|logtf", IN_MODEL | SHAPE, F_U32, vectorizer.weighting,
            "feature values: 1 for an n-gram present, or 1 + log of its count"),
-    FLAG("normalize", "1", IN_MODEL, F_U32, vectorizer.normalize,
+    FLAG("normalize", "1", IN_MODEL | SHAPE, F_U32, vectorizer.normalize,
          "scale feature vectors to unit length"),
-    ROW("lexicons", PATH, NULL, 0, 0, NULL, 0, F_LEXICONS, lexicons, 0,
+    ROW("lexicons", PATH, NULL, 0, 0, NULL, SHAPE, F_LEXICONS, lexicons, 0,
         "a folder with negation.txt, contrast.txt, intensifiers.txt and "
         "emoticons.txt, word lists to use instead of the built-in ones"),
     RULE("html", SN_TOK_HTML, "remove HTML tags and decode entities"),
@@ -97,7 +98,7 @@ static const row rows[] = {
     RULE("negation", SN_TOK_NEGATION, "mark the words in a negation scope"),
     RULE("emoticons", SN_TOK_EMOTICONS, "keep emoticons such as \":-)\" whole"),
     RULE("clitics", SN_TOK_CLITICS, "split \"don't\" into \"do\" \"n't\""),
-    FLAG("nb-scaling", "1", IN_MODEL, F_INT, nb_scaling,
+    FLAG("nb-scaling", "1", IN_MODEL | SHAPE, F_INT, nb_scaling,
          "weigh each bucket by its naive Bayes log-count ratio on the training share"),
     FLAG("batchnorm", "1", IN_MODEL, F_INT, batchnorm, "normalize the hidden layer"),
     REAL("bn-epsilon", "1", 1e-8, 100, IN_MODEL, bn_epsilon,

@@ -371,6 +371,28 @@ typedef struct sentiment_trainer sentiment_trainer;
 
 SENTIMENT_API int sentiment_trainer_create(sentiment_trainer **out,
                                            sentiment_error *err);
+
+/*
+ * Fine-tuning: a trainer that starts from MODEL (since 0.2.0).  It takes
+ * what shapes the model: tokenizer rules, word lists, buckets, n-grams,
+ * stems, weighting, hidden width, naive Bayes feature scales (kept, not
+ * counted again), and trains its weights further on the examples added;
+ * its labels are the model's, in the model's order, and an example whose
+ * label the model lacks makes sentiment_trainer_train() fail with
+ * SENTIMENT_ERR_DATA, naming it.  Setting an option flagged
+ * SENTIMENT_OPTION_SHAPE to another value than the model's is refused
+ * (SENTIMENT_ERR_INVALID).  The other options apply; their defaults are
+ * those of fine-tuning, listed in sentiment_trainer_create_from(3), and
+ * "quantize" starts at the model's bits.  The first layer, which has
+ * batch normalization folded into it, is trained as it is; with
+ * "batchnorm" set to 1, batch normalization is put back as the identity
+ * and folded again at the end.
+ *
+ * MODEL must outlive the trainer, which never changes it.
+ */
+SENTIMENT_API int sentiment_trainer_create_from(sentiment_trainer **out,
+                                                const sentiment_model *model,
+                                                sentiment_error *err);
 SENTIMENT_API void sentiment_trainer_free(sentiment_trainer *t);
 
 /*
@@ -410,6 +432,10 @@ typedef enum sentiment_option_type {
                                           * sentiment_model_get() reads it */
 #define SENTIMENT_OPTION_POWER_OF_TWO 2u /* a count that is a power of two */
 #define SENTIMENT_OPTION_ABOVE_MIN 4u    /* min itself is not allowed */
+#define SENTIMENT_OPTION_SHAPE 8u        /* it shapes the model's features or
+                                          * network: a trainer that fine-tunes
+                                          * a model keeps the model's value
+                                          * (since 0.2.0) */
 
 /*
  * One training option, as sentiment_trainer_set() takes it.  The strings

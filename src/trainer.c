@@ -23,6 +23,7 @@
 #include "assemble.h"
 #include "batchnorm.h"
 #include "dataset.h"
+#include "finetune.h"
 #include "optimizer.h"
 #include "pool.h"
 #include "split.h"
@@ -40,6 +41,10 @@ struct sentiment_trainer {
 
     sentiment_progress_fn progress;
     void *user;
+
+    /* the model fine-tuned (sentiment_trainer_create_from), which the
+     * caller keeps alive, or NULL */
+    const sentiment_model *base;
 };
 
 int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
@@ -58,6 +63,24 @@ int sentiment_trainer_create(sentiment_trainer **out, sentiment_error *err)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for a trainer");
     }
     *out = t;
+    return SENTIMENT_OK;
+}
+
+int sentiment_trainer_create_from(sentiment_trainer **out, const sentiment_model *model,
+                                  sentiment_error *err)
+{
+    int rc;
+
+    if (out == NULL || model == NULL)
+        return sn_fail(err, SENTIMENT_ERR_INVALID, "no place to put the trainer, or no model");
+    if ((rc = sentiment_trainer_create(out, err)) != SENTIMENT_OK)
+        return rc;
+    if ((rc = sn_finetune_settings(&(*out)->opt, model, err)) != SENTIMENT_OK) {
+        sentiment_trainer_free(*out);
+        *out = NULL;
+        return rc;
+    }
+    (*out)->base = model;
     return SENTIMENT_OK;
 }
 
@@ -93,6 +116,11 @@ int sentiment_trainer_set(sentiment_trainer *t, const char *name, const char *va
 {
     if (t == NULL || name == NULL || value == NULL)
         return sn_fail(err, SENTIMENT_ERR_INVALID, "no trainer, option or value");
+    if (t->base != NULL) {
+        int rc = sn_finetune_check_option(&t->opt, name, value, err);
+        if (rc != SENTIMENT_OK)
+            return rc;
+    }
     return sn_settings_set(&t->opt, name, value, err);
 }
 
@@ -178,8 +206,10 @@ typedef struct run {
     sentiment_progress progress;
 
     /* sort_labels */
-    char **sorted;          /* label names in the model's order (the store's) */
+    char **sorted;          /* label names in the model's order (the store's,
+                             * or the model fine-tuned's) */
     uint32_t *remap;        /* per label of the store: its index in SORTED */
+    size_t nlabels;         /* of SORTED: the network's outputs */
     /* split */
     size_t *order;          /* training examples first, then validation */
     uint32_t *labels;       /* per example, in sorted-label numbering */
@@ -232,9 +262,15 @@ static int report_progress(const sentiment_trainer *t, run *r, sentiment_error *
     return SENTIMENT_OK;
 }
 
-/* The labels in sorted order: a model does not depend on corpus order. */
+/* The labels in sorted order: a model does not depend on corpus order.
+ * A model fine-tuned keeps its own labels, in its order. */
 static int sort_labels(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
+    if (t->base != NULL) {
+        r->nlabels = t->base->label_count;
+        return sn_finetune_labels(&t->store, t->base, &r->sorted, &r->remap, err);
+    }
+    r->nlabels = t->store.labels.count;
     return sn_store_sorted_labels(&t->store, &r->sorted, &r->remap, err);
 }
 
@@ -269,7 +305,7 @@ static int split(const sentiment_trainer *t, run *r, sentiment_error *err)
     sn_shuffle(r->order, s->held_out_count > 0 ? r->n_train : s->count, &r->rng);
     if (s->held_out_count > 0)
         return SENTIMENT_OK;
-    rc = sn_split_hold_out(r->order, r->labels, s->count, s->labels.count,
+    rc = sn_split_hold_out(r->order, r->labels, s->count, r->nlabels,
                            t->opt.validation, &r->n_valid, err);
     r->n_train = s->count - r->n_valid;
     return rc;
@@ -286,8 +322,9 @@ static int start_threads(const sentiment_trainer *t, run *r, sentiment_error *er
 }
 
 /* Every example as the vector the network reads: features, then their
- * naive Bayes scales from the training examples, then scaled rows; and
- * which buckets the training examples reach. */
+ * naive Bayes scales from the training examples (or those of the model
+ * fine-tuned), then scaled rows; and which buckets the training examples
+ * reach, or the model holds. */
 static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
     const sn_store *s = &t->store;
@@ -298,9 +335,14 @@ static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *er
                               &t->opt.vectorizer, r->pool, err);
     if (rc != SENTIMENT_OK)
         return rc;
-    if (t->opt.nb_scaling) {
+    if (t->base != NULL) {
+        int failed;
+        r->scale = sn_finetune_scales(t->base, buckets, &failed);
+        if (failed)
+            return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for feature scales");
+    } else if (t->opt.nb_scaling) {
         r->scale = sn_dataset_nb_scale(&r->data, r->order, r->n_train, r->labels,
-                                       s->labels.count, buckets);
+                                       r->nlabels, buckets);
         if (r->scale == NULL)
             return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for feature scales");
     }
@@ -309,14 +351,16 @@ static int build_dataset(const sentiment_trainer *t, run *r, sentiment_error *er
     if (r->seen == NULL)
         return sn_fail(err, SENTIMENT_ERR_NOMEM, "out of memory for training");
     sn_dataset_mark_seen(&r->data, r->order, r->n_train, r->seen);
+    if (t->base != NULL)
+        sn_finetune_mark_rows(t->base, r->seen);
     return SENTIMENT_OK;
 }
 
-/* The network with its random start, what training it takes, and room for
- * a batch. */
+/* The network with its start, random or the model fine-tuned, what
+ * training it takes, and room for a batch. */
 static int init_network(const sentiment_trainer *t, run *r, sentiment_error *err)
 {
-    const size_t L = t->store.labels.count;
+    const size_t L = r->nlabels;
     size_t cap = 2 * (size_t)t->opt.batch_size;
     int rc;
 
@@ -340,8 +384,12 @@ static int init_network(const sentiment_trainer *t, run *r, sentiment_error *err
     r->ws.pool = r->adam.pool = r->pool;
     r->adam.weight_decay = (float)t->opt.weight_decay;
     r->ws.dropout = (float)t->opt.dropout;
-    sn_network_randomize(&r->net, &r->rng, (float)t->opt.init_scale);
     r->net.bn_epsilon = r->best.bn_epsilon = (float)t->opt.bn_epsilon;
+    if (t->base != NULL)
+        sn_finetune_start(&r->net, t->base, &r->ws, r->batch, &r->data, r->order,
+                          r->n_train);
+    else
+        sn_network_randomize(&r->net, &r->rng, (float)t->opt.init_scale);
     return SENTIMENT_OK;
 }
 
@@ -505,12 +553,13 @@ static int assemble(const sentiment_trainer *t, run *r, sentiment_model **out,
     sn_assembly how;
 
     how.labels = r->sorted;
-    how.label_count = t->store.labels.count;
+    how.label_count = r->nlabels;
     how.tokenizer = &t->opt.tokenizer;
     how.lexicon = &t->opt.lexicon;
     how.vectorizer = &t->opt.vectorizer;
     how.quantize = t->opt.quantize;
     how.prune = t->opt.prune;
+    how.folded_batchnorm = t->base != NULL && t->base->trained_with_batchnorm;
     return sn_model_assemble(out, &how, &r->best, &r->scale, r->seen, err);
 }
 
@@ -534,7 +583,7 @@ static void keep_report(sentiment_trainer *t, run *r)
     r->best_eval = NULL;
     t->report_labels = r->sorted;
     r->sorted = NULL;
-    t->report_label_count = t->store.labels.count;
+    t->report_label_count = r->nlabels;
 }
 
 int sentiment_trainer_train(sentiment_trainer *t, sentiment_model **out,

@@ -404,6 +404,16 @@ static int check_args(const train_args *a, int argc, char **argv)
                                "examples of --valid are the validation examples");
     if (a->first_corpus >= argc)
         return cli_usage_error("no training corpus given");
+    /* -o may name the model fine-tuned, which is read by now: the new one
+     * replaces it, as asked; --log or --plot would only destroy it. */
+    if (a->base != NULL && a->from != NULL && strcmp(a->from, "default") != 0) {
+        if (a->log_path != NULL && same_file(a->log_path, a->from))
+            return cli_usage_error("--log %s is the model of --from: it would be "
+                                   "overwritten", a->log_path);
+        if (a->plot_path != NULL && same_file(a->plot_path, a->from))
+            return cli_usage_error("--plot %s is the model of --from: it would be "
+                                   "overwritten", a->plot_path);
+    }
     return check_paths(a->output, a->log_path, a->plot_path, argv + a->first_corpus,
                        (size_t)(argc - a->first_corpus), a->valid, a->nvalid);
 }
@@ -557,7 +567,6 @@ static int run(sentiment_trainer *t, const train_args *a, int argc, char **argv)
 int main(int argc, char **argv)
 {
     sentiment_trainer *trainer = NULL;
-    sentiment_error err;
     train_args args;
     int status;
 
@@ -566,11 +575,10 @@ int main(int argc, char **argv)
     /* Past the file size limit a write then fails with EFBIG, and the save
      * removes its temporary file, instead of the process being killed. */
     signal(SIGXFSZ, SIG_IGN);
-    if (sentiment_trainer_create(&trainer, &err) != SENTIMENT_OK)
-        return cli_library_error(&err);
-    status = train_parse_args(argc, argv, trainer, &args);
+    status = train_parse_args(argc, argv, &trainer, &args);
     if (status < 0)
         status = run(trainer, &args, argc, argv);
     sentiment_trainer_free(trainer);
+    sentiment_model_free(args.base);
     return status;
 }

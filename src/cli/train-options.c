@@ -22,8 +22,11 @@
 
 /* The program's own options, in the order of --help; -o comes before the
  * library's options, the others after them. */
-enum own { OWN_OUTPUT, OWN_SET, OWN_VALID, OWN_LOG, OWN_PLOT, OWN_QUIET, OWN_HELP,
-           OWN_VERSION, OWN_COUNT };
+enum own { OWN_OUTPUT, OWN_FROM, OWN_SET, OWN_VALID, OWN_LOG, OWN_PLOT, OWN_QUIET,
+           OWN_HELP, OWN_VERSION, OWN_COUNT };
+
+/* The program's options that --help shows before the library's. */
+#define OWN_FIRST 2
 
 static const struct own_option {
     int letter;             /* the short option, or 0 */
@@ -32,6 +35,10 @@ static const struct own_option {
     const char *help;
 } own[OWN_COUNT] = {
     [OWN_OUTPUT] = {'o', "output", "MODEL", "where to write the model (required)"},
+    [OWN_FROM] = {0, "from", "MODEL", "fine-tune MODEL, a model file or 'default' for the "
+                  "default model, instead of starting from random weights: its features, "
+                  "shape and labels are kept, and the training options default to those "
+                  "of fine-tuning (see sentiment-train(1))"},
     [OWN_SET] = {0, "set", "NAME=VALUE", "any training option of libsentiment(3) by name"},
     [OWN_VALID] = {0, "valid", "FILE", "validation examples from FILE instead of a share "
                    "of the training ones (may be repeated)"},
@@ -137,10 +144,11 @@ static void usage(void)
           "__label__LABEL TEXT, plain or gzip-compressed; '-' reads standard input.\n"
           "Any number of labels; blank lines are skipped.\n"
           "\n", stdout);
-    print_entry(own[0].letter, own[0].name, own[0].arg, own[0].help);
+    for (size_t i = 0; i < OWN_FIRST; i++)
+        print_entry(own[i].letter, own[i].name, own[i].arg, own[i].help);
     for (const sentiment_option *o = NULL; (o = sentiment_option_next(o)) != NULL;)
         print_library_option(o);
-    for (size_t i = 1; i < OWN_COUNT; i++)
+    for (size_t i = OWN_FIRST; i < OWN_COUNT; i++)
         print_entry(own[i].letter, own[i].name, own[i].arg, own[i].help);
     fputs("\n"
           "Exit status: 0 success, 1 bad input or runtime error, 2 bad usage.\n"
@@ -269,6 +277,7 @@ static int own_option(enum own which, const char *arg, sentiment_trainer *t,
 {
     switch (which) {
     case OWN_OUTPUT: a->output = arg; return -1;
+    case OWN_FROM: return -1;   /* read before the others (find_from) */
     case OWN_SET: return set_by_name(t, a, arg);
     case OWN_VALID: return add_valid_file(a, arg);
     case OWN_LOG: a->log_path = arg; return -1;
@@ -307,20 +316,59 @@ static int handle(const option_table *tab, int c, const char *arg, sentiment_tra
     return own_option(OWN_COUNT, arg, t, a);    /* getopt said what is wrong */
 }
 
-int train_parse_args(int argc, char **argv, sentiment_trainer *t, train_args *a)
+/* The last --from of the command line, or NULL: read first, since the
+ * trainer that the other options go to depends on it.  Errors are left for
+ * the second reading to report, in order. */
+static const char *find_from(int argc, char **argv, const option_table *tab)
+{
+    const char *from = NULL;
+    int c, saved = opterr;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, tab->shortopts, tab->longopts, NULL)) != -1)
+        if (c == OPT_OWN + OWN_FROM)
+            from = optarg;
+    opterr = saved;
+    optind = 0;     /* glibc: start over, and again permute the arguments */
+    return from;
+}
+
+/* The trainer: one that fine-tunes the model FROM names, loaded into
+ * A->base, or a new one; 0, or the exit status after saying why not. */
+static int make_trainer(const char *from, sentiment_trainer **t, train_args *a)
+{
+    sentiment_error err;
+
+    a->from = from;
+    if (from == NULL)
+        return sentiment_trainer_create(t, &err) ? cli_library_error(&err) : 0;
+    /* "default" is the model sentiment-classify uses without -m; a file
+     * of that name is ./default. */
+    if (sentiment_model_load(&a->base, strcmp(from, "default") == 0 ? NULL : from,
+                             &err) != SENTIMENT_OK)
+        return cli_library_error(&err);
+    return sentiment_trainer_create_from(t, a->base, &err) ? cli_library_error(&err) : 0;
+}
+
+int train_parse_args(int argc, char **argv, sentiment_trainer **t, train_args *a)
 {
     option_table tab;
     int c, status = -1;
 
     memset(a, 0, sizeof *a);
+    *t = NULL;
     if (build_table(&tab) < 0) {
         free_table(&tab);
         cli_error("out of memory");
         return EXIT_FAILURE_RUN;
     }
+    if (make_trainer(find_from(argc, argv, &tab), t, a) != 0) {
+        free_table(&tab);
+        return EXIT_FAILURE_RUN;
+    }
     while (status < 0 && (c = getopt_long(argc, argv, tab.shortopts, tab.longopts,
                                           NULL)) != -1)
-        status = handle(&tab, c, optarg, t, a);
+        status = handle(&tab, c, optarg, *t, a);
     free_table(&tab);
     a->first_corpus = optind;
     return status;
