@@ -96,7 +96,6 @@ int sn_lexicon_parse(sn_lexicon *lex, uint32_t cls, const char *text, size_t len
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len, b = pos, e = end;
         sentiment_error detail;
-        int rc;
 
         line++;
         while (b < e && (text[b] == ' ' || text[b] == '\t'))
@@ -104,7 +103,7 @@ int sn_lexicon_parse(sn_lexicon *lex, uint32_t cls, const char *text, size_t len
         while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
             e--;
         if (e > b && text[b] != '#') {
-            rc = sn_lexicon_add(lex, cls, text + b, e - b, &detail);
+            int rc = sn_lexicon_add(lex, cls, text + b, e - b, &detail);
             if (rc != SENTIMENT_OK)
                 return sn_fail(err, rc, "%s:%lu: %s", name, line, detail.message);
         }

@@ -111,17 +111,12 @@ static inline uint64_t combine(uint64_t left, uint64_t right)
 
 static int reserve(sn_features *f, size_t need)
 {
-    size_t n;
-
     if (need > SIZE_MAX / 8)
         return -1;
     if (need > f->cap) {
-        n = f->cap ? f->cap : 256;
-        while (n < need) {
-            if (n > SIZE_MAX / 8)
-                return -1;
-            n *= 2;
-        }
+        size_t n = sn_grow_capacity(f->cap, need, 256);
+        if (n == 0 || n > SIZE_MAX / 8)
+            return -1;
         uint32_t *index = sn_realloc_array(f->index, n, sizeof *index);
         if (index == NULL)
             return -1;
