@@ -15,8 +15,9 @@
  * be quantized: it is read back into floats and trained as it is, or, when
  * batch normalization is asked for, that is put back as the identity, with
  * the new corpus's statistics as its running ones, so that the first step
- * starts from exactly what the model computed.  At the end the network is folded and quantized again as
- * any trained one (assemble.c), in the model's bits unless told otherwise.
+ * starts from exactly what the model computed.  At the end the network is
+ * folded and quantized again as any trained one (assemble.c), in the
+ * model's bits unless told otherwise.
  */
 #include <math.h>
 #include <stdio.h>

@@ -8,12 +8,7 @@
 # see tests/cli_save_signals.sh.)
 . "${top_srcdir:-.}/tests/lib.sh"
 
-shim="$top_builddir/tests/.libs/fsync-signal.so"
-if [ ! -f "$shim" ]; then
-    skip_all "no $shim (a shared library build is needed to preload it)"
-fi
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
+need_fsync_shim
 
 dir="$WORK/models"
 mkdir "$dir" || exit 1

@@ -10,13 +10,7 @@
 # and not yet renamed.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-shim="$top_builddir/tests/.libs/fsync-signal.so"
-if [ ! -f "$shim" ]; then
-    skip_all "no $shim (a shared library build is needed to preload it)"
-fi
-# A sanitizer runtime wants to be loaded first; the shim does not use it.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
+need_fsync_shim
 
 dir="$WORK/models"
 mkdir "$dir" || exit 1

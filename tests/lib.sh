@@ -76,3 +76,14 @@ lib_exit() {
         exit 0
     fi
 }
+
+# need_fsync_shim: sets $shim to the preload library of tests/fsync-signal.c,
+# which acts from inside fsync() of a model's temporary file, or skips the
+# whole test when the build has none (it needs a shared library build).
+need_fsync_shim() {
+    shim="$top_builddir/tests/.libs/fsync-signal.so"
+    [ -f "$shim" ] || skip_all "no $shim (a shared library build is needed to preload it)"
+    # A sanitizer runtime wants to be loaded first; the shim does not use it.
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+    export ASAN_OPTIONS
+}

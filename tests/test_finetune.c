@@ -37,14 +37,6 @@ static sentiment_trainer *trainer_from(const sentiment_model *m)
     return t;
 }
 
-static void set(sentiment_trainer *t, const char *name, const char *value)
-{
-    sentiment_error err;
-
-    if (sentiment_trainer_set(t, name, value, &err) != SENTIMENT_OK)
-        fail_msg("%s=%s: %s", name, value, err.message);
-}
-
 static void add_tiny(sentiment_trainer *t)
 {
     char path[4096];
@@ -119,8 +111,8 @@ static void test_finetuning_changes_the_weights_and_keeps_the_settings(void **st
                             model_value(base, o->name, x, sizeof x));
     }
     add_tiny(t);
-    set(t, "epochs", "3");
-    set(t, "learning-rate", "0.01");
+    tu_set(t, "epochs", "3");
+    tu_set(t, "learning-rate", "0.01");
     tuned = train(t);
     assert_same_settings(base, tuned);
     assert_int_equal(sentiment_model_label_count(tuned), 2);
@@ -157,9 +149,9 @@ static void finetune_without_moving(const char *quantize, const char *batchnorm)
     options[n] = NULL;
     base = tu_train_tiny(options);
     t = trainer_from(base);
-    set(t, "learning-rate", "1e-9");
-    set(t, "epochs", "1");
-    set(t, "batchnorm", batchnorm);
+    tu_set(t, "learning-rate", "1e-9");
+    tu_set(t, "epochs", "1");
+    tu_set(t, "batchnorm", batchnorm);
     add_tiny(t);
     tuned = train(t);
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -219,12 +211,12 @@ static void test_finetuning_refuses_options_that_change_the_shape(void **state)
     rmdir(dir);
     assert_string_equal(trainer_value(t, "buckets", buf, sizeof buf), "4096");
     /* The model's own value, and options that do not shape the model. */
-    set(t, "buckets", "4096");
-    set(t, "hidden", "8");
-    set(t, "epochs", "2");
-    set(t, "learning-rate", "0.01");
-    set(t, "quantize", "8");
-    set(t, "batchnorm", "0");
+    tu_set(t, "buckets", "4096");
+    tu_set(t, "hidden", "8");
+    tu_set(t, "epochs", "2");
+    tu_set(t, "learning-rate", "0.01");
+    tu_set(t, "quantize", "8");
+    tu_set(t, "batchnorm", "0");
     add_tiny(t);
     tuned = train(t);
     assert_string_equal(model_value(tuned, "quantize", buf, sizeof buf), "8");
@@ -267,7 +259,7 @@ static void test_finetuning_keeps_labels_the_examples_lack(void **state)
     (void)state;
     assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
     for (size_t i = 0; three[i] != NULL; i += 2)
-        set(t, three[i], three[i + 1]);
+        tu_set(t, three[i], three[i + 1]);
     for (int i = 0; i < 6; i++) {
         assert_int_equal(sentiment_trainer_add(t, "pos", 3, "great", 5, &err), 0);
         assert_int_equal(sentiment_trainer_add(t, "neg", 3, "awful", 5, &err), 0);
@@ -304,7 +296,7 @@ static void test_finetuning_starts_from_the_default_model(void **state)
     assert_string_equal(trainer_value(t, "epochs", buf, sizeof buf), "10");
     assert_string_equal(trainer_value(t, "quantize", buf, sizeof buf),
                         model_value(base, "quantize", buf + 32, 32));
-    set(t, "epochs", "1");
+    tu_set(t, "epochs", "1");
     add_tiny(t);
     tuned = train(t);
     assert_same_settings(base, tuned);

@@ -16,23 +16,6 @@
 #include "internal.h"
 #include "testutil.h"
 
-static sentiment_trainer *new_trainer(void)
-{
-    sentiment_trainer *t = NULL;
-    sentiment_error err;
-
-    assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
-    return t;
-}
-
-static void set(sentiment_trainer *t, const char *name, const char *value)
-{
-    sentiment_error err;
-
-    if (sentiment_trainer_set(t, name, value, &err) != SENTIMENT_OK)
-        fail_msg("%s=%s: %s", name, value, err.message);
-}
-
 /* Option NAME of T in text form, in a static buffer. */
 static const char *get(const sentiment_trainer *t, const char *name)
 {
@@ -47,7 +30,7 @@ static const char *get(const sentiment_trainer *t, const char *name)
 /* Expects NAME=VALUE to be refused with exactly MESSAGE. */
 static void expect_refused(const char *name, const char *value, const char *message)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
 
     assert_int_equal(sentiment_trainer_set(t, name, value, &err), SENTIMENT_ERR_INVALID);
@@ -87,7 +70,7 @@ static void test_option_next_ends_at_a_pointer_that_is_no_option(void **state)
 
 static void test_a_new_trainer_has_the_defaults_of_the_table(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
 
     (void)state;
     for (const sentiment_option *o = NULL; (o = sentiment_option_next(o)) != NULL;)
@@ -106,25 +89,25 @@ static void test_trainer_get_reads_back_what_set_was_given(void **state)
         "weight-decay", "1", "init-scale", "100", "quantize", "4", "prune", "0.99",
         "seed", "18446744073709551615", "threads", "64", "patience", "0",
         "bad-lines", "skip", NULL};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     char lexicons[4096];
 
     (void)state;
     for (size_t i = 0; values[i] != NULL; i += 2)
-        set(t, values[i], values[i + 1]);
+        tu_set(t, values[i], values[i + 1]);
     for (size_t i = 0; values[i] != NULL; i += 2)
         assert_string_equal(get(t, values[i]), values[i + 1]);
     /* A rule switched off leaves the others on. */
     assert_string_equal(get(t, "negation"), "1");
     tu_source_path(lexicons, sizeof lexicons, "lexicons");
-    set(t, "lexicons", lexicons);
+    tu_set(t, "lexicons", lexicons);
     assert_string_equal(get(t, "lexicons"), lexicons);
     sentiment_trainer_free(t);
 }
 
 static void test_trainer_get_refuses_an_unknown_name_and_a_small_buffer(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char buf[8];
 
@@ -151,7 +134,7 @@ static void test_every_option_takes_its_bounds_and_nothing_past_them(void **stat
 {
     (void)state;
     for (const sentiment_option *o = NULL; (o = sentiment_option_next(o)) != NULL;) {
-        sentiment_trainer *t = new_trainer();
+        sentiment_trainer *t = tu_new_trainer();
         sentiment_error err;
         char lo[64], hi[64], below[64], above[64];
         int whole = o->type != SENTIMENT_OPTION_REAL;
@@ -169,12 +152,12 @@ static void test_every_option_takes_its_bounds_and_nothing_past_them(void **stat
                  o->max * 1.01);
         if (o->flags & SENTIMENT_OPTION_POWER_OF_TWO)
             snprintf(above, sizeof above, "%.0f", o->max * 2);
-        set(t, o->name, hi);
+        tu_set(t, o->name, hi);
         if (o->flags & SENTIMENT_OPTION_ABOVE_MIN)
             assert_int_equal(sentiment_trainer_set(t, o->name, lo, &err),
                              SENTIMENT_ERR_INVALID);
         else
-            set(t, o->name, lo);
+            tu_set(t, o->name, lo);
         if (o->min > 0) {
             assert_int_equal(sentiment_trainer_set(t, o->name, below, &err),
                              SENTIMENT_ERR_INVALID);
@@ -208,15 +191,15 @@ static void test_refused_values_are_explained_as_before_the_table(void **state)
 
 static void test_a_refused_value_keeps_the_option_as_it_was(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
 
     (void)state;
-    set(t, "quantize", "8");
+    tu_set(t, "quantize", "8");
     assert_int_equal(sentiment_trainer_set(t, "quantize", "5", &err),
                      SENTIMENT_ERR_INVALID);
     assert_string_equal(get(t, "quantize"), "8");
-    set(t, "elongation", "0");
+    tu_set(t, "elongation", "0");
     assert_int_equal(sentiment_trainer_set(t, "elongation", "yes", &err),
                      SENTIMENT_ERR_INVALID);
     assert_string_equal(get(t, "elongation"), "0");
@@ -232,14 +215,14 @@ static void test_model_get_reads_every_option_the_model_stores(void **state)
         "weighting", "logtf", "normalize", "0", "placeholders", "0", "emoticons", "0",
         "hidden", "5", "batchnorm", "0", "bn-epsilon", "0.1", "nb-scaling", "0",
         "quantize", "4", "epochs", "2", "validation", "0", NULL};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m = tu_train_tiny(options);
     sentiment_error err;
     char value[64];
 
     (void)state;
     for (size_t i = 0; options[i] != NULL; i += 2)
-        set(t, options[i], options[i + 1]);
+        tu_set(t, options[i], options[i + 1]);
     for (const sentiment_option *o = NULL; (o = sentiment_option_next(o)) != NULL;) {
         int rc = sentiment_model_get(m, o->name, value, sizeof value, &err);
         if (o->flags & SENTIMENT_OPTION_IN_MODEL) {

@@ -17,24 +17,6 @@
 #include "internal.h"
 #include "testutil.h"
 
-static sentiment_trainer *new_trainer(void)
-{
-    sentiment_trainer *t = NULL;
-    sentiment_error err;
-
-    assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
-    assert_non_null(t);
-    return t;
-}
-
-static void set(sentiment_trainer *t, const char *name, const char *value)
-{
-    sentiment_error err;
-
-    if (sentiment_trainer_set(t, name, value, &err) != SENTIMENT_OK)
-        fail_msg("%s=%s: %s", name, value, err.message);
-}
-
 static void add(sentiment_trainer *t, const char *label, const char *text)
 {
     sentiment_error err;
@@ -61,7 +43,7 @@ static void expect_invalid(sentiment_trainer *t, const char *name, const char *v
 
 static void test_trainer_rejects_an_unknown_option(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
 
     (void)state;
@@ -80,14 +62,14 @@ static void test_trainer_accepts_only_powers_of_two_for_buckets(void **state)
     static const char *const bad[] = {
         "1000", "0", "8", "134217728", "4097", "abc", "", " 16", "+16", "-16", "16x",
         "1e4", "99999999999999999999999"};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
 
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_invalid(t, "buckets", bad[i]);
-    set(t, "buckets", "16");
-    set(t, "buckets", "4096");
-    set(t, "buckets", "67108864");
+    tu_set(t, "buckets", "16");
+    tu_set(t, "buckets", "4096");
+    tu_set(t, "buckets", "67108864");
     sentiment_trainer_free(t);
 }
 
@@ -110,21 +92,21 @@ static void test_trainer_checks_the_range_of_every_option(void **state)
         {"seed", {"-1", "18446744073709551616", "x", NULL},
          {"0", "18446744073709551615", NULL}},
     };
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
 
     (void)state;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         for (size_t i = 0; cases[c].bad[i] != NULL; i++)
             expect_invalid(t, cases[c].name, cases[c].bad[i]);
         for (size_t i = 0; cases[c].good[i] != NULL; i++)
-            set(t, cases[c].name, cases[c].good[i]);
+            tu_set(t, cases[c].name, cases[c].good[i]);
     }
     sentiment_trainer_free(t);
 }
 
 static void test_trainer_needs_two_examples_and_two_labels(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m = (sentiment_model *)&m;
     sentiment_error err;
 
@@ -141,8 +123,8 @@ static void test_trainer_needs_two_examples_and_two_labels(void **state)
     assert_null(m);
     assert_non_null(strstr(err.message, "pos"));
     /* A second label makes it trainable. */
-    set(t, "buckets", "16");
-    set(t, "epochs", "1");
+    tu_set(t, "buckets", "16");
+    tu_set(t, "epochs", "1");
     add(t, "neg", "bad");
     assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
     assert_int_equal(sentiment_model_label_count(m), 2);
@@ -157,7 +139,7 @@ static void test_trainer_add_rejects_bad_labels(void **state)
 {
     static const struct { const char *label; size_t len; } bad[] = {
         {"", 0}, {"a\tb", 3}, {"a\nb", 3}, {"a\0b", 3}};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char *long_label = malloc(1026);
 
@@ -188,7 +170,7 @@ static void test_trainer_add_rejects_labels_that_are_not_utf8_or_hold_control_ch
 {
     static const char *const bad[] = {"caf\xE9", "caf\xE8", "pos\r", "\r", "n\x1B[0meg",
                                       "p\x7F", "pos\xC2\x85", "\xED\xA0\x80", "\xC3"};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
 
     (void)state;
@@ -214,7 +196,7 @@ static void test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf
     void **state)
 {
     static const char corpus[] = "pos\tgood\ncaf\xE9\tbad\npos\tlater\n";
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char path[4096], want[4200];
 
@@ -231,7 +213,7 @@ static void test_trainer_add_file_names_file_and_line_of_a_label_that_is_not_utf
     assert_int_equal(sentiment_trainer_add_validation_file(t, path, &err),
                      SENTIMENT_ERR_FORMAT);
     assert_memory_equal(err.message, want, strlen(want));
-    set(t, "bad-lines", "skip");
+    tu_set(t, "bad-lines", "skip");
     assert_int_equal(sentiment_trainer_example_count(t), 2);
     assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
     assert_int_equal(sentiment_trainer_example_count(t), 4);
@@ -265,7 +247,7 @@ static void test_trainer_reads_labels_of_a_crlf_corpus_without_the_cr(void **sta
 /* What a program needs to tell junk labels from real ones. */
 static void test_trainer_counts_the_examples_of_each_label(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
 
     (void)state;
@@ -406,7 +388,7 @@ static void test_trainer_gives_identical_files_for_the_same_seed(void **state)
 
 static void test_trainer_copies_what_it_is_given(void **state)
 {
-    sentiment_trainer *t1 = new_trainer(), *t2 = new_trainer();
+    sentiment_trainer *t1 = tu_new_trainer(), *t2 = tu_new_trainer();
     sentiment_model *m1, *m2;
     sentiment_error err;
     char label[8], text[64];
@@ -424,8 +406,8 @@ static void test_trainer_copies_what_it_is_given(void **state)
         memset(label, 'X', sizeof label - 1);
         memset(text, 'Y', sizeof text - 1);
     }
-    set(t1, "buckets", "256");
-    set(t2, "buckets", "256");
+    tu_set(t1, "buckets", "256");
+    tu_set(t2, "buckets", "256");
     assert_int_equal(sentiment_trainer_train(t1, &m1, &err), SENTIMENT_OK);
     assert_int_equal(sentiment_trainer_train(t2, &m2, &err), SENTIMENT_OK);
     tu_save_temp(m1, p1, sizeof p1);
@@ -499,14 +481,14 @@ static int record_progress(const sentiment_progress *p, void *user)
 /* Trains on tiny.tsv with OPTIONS and the progress LOG; returns the status. */
 static int train_with_progress(const char *const *options, progress_log *log)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m = (sentiment_model *)&m;
     sentiment_error err;
     char path[4096];
     int rc;
 
     for (size_t i = 0; options[i] != NULL; i += 2)
-        set(t, options[i], options[i + 1]);
+        tu_set(t, options[i], options[i + 1]);
     tu_tiny_path(path, sizeof path);
     assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
     sentiment_trainer_set_progress(t, record_progress, log);
@@ -580,7 +562,7 @@ static void test_trainer_add_file_names_file_and_line_of_a_bad_line(void **state
 {
     static const char corpus[] =
         "pos\tgood\n\n__label__neg bad\nthis line has no label\npos\tlater\n";
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char path[4096], want[4200];
 
@@ -612,7 +594,7 @@ static void test_trainer_add_file_names_file_and_line_of_a_bad_line(void **state
 
 static void test_trainer_add_file_skips_blank_lines(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char path[4096], tiny[4096];
 
@@ -631,13 +613,13 @@ static void test_trainer_add_file_skips_blank_lines(void **state)
 
 static void test_trainer_sorts_the_labels_of_the_model(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m;
     sentiment_error err;
 
     (void)state;
-    set(t, "buckets", "64");
-    set(t, "epochs", "2");
+    tu_set(t, "buckets", "64");
+    tu_set(t, "epochs", "2");
     /* "pos" comes first in the data, "neg" first in the model. */
     add(t, "pos", "good");
     add(t, "pos", "nice");
@@ -669,18 +651,18 @@ static void test_trainer_learns_three_labels(void **state)
         {"okay", "average", "ordinary", "mediocre"},
         {"wonderful", "excellent", "superb", "brilliant"}};
     static const char *const labels[3] = {"neg", "neu", "pos"};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m;
     sentiment_error err;
     char text[128];
     size_t right = 0, total = 0;
 
     (void)state;
-    set(t, "buckets", "1024");
-    set(t, "epochs", "60");
-    set(t, "hidden", "8");
-    set(t, "validation", "0");
-    set(t, "batch-size", "8");
+    tu_set(t, "buckets", "1024");
+    tu_set(t, "epochs", "60");
+    tu_set(t, "hidden", "8");
+    tu_set(t, "validation", "0");
+    tu_set(t, "batch-size", "8");
     /* Added in the order pos, neg, neu. */
     for (int i = 0; i < 12; i++)
         for (int k = 2; k < 5; k++) {
@@ -785,13 +767,13 @@ static unsigned long long held_out_with(const sentiment_trainer *t, const char *
 /* A trainer with N_POS "pos" and N_NEG "neg" examples, each text its own. */
 static sentiment_trainer *trainer_with(unsigned n_pos, unsigned n_neg, const char *seed)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     char text[64];
 
-    set(t, "buckets", "256");
-    set(t, "hidden", "4");
-    set(t, "epochs", "1");
-    set(t, "seed", seed);
+    tu_set(t, "buckets", "256");
+    tu_set(t, "hidden", "4");
+    tu_set(t, "epochs", "1");
+    tu_set(t, "seed", seed);
     for (unsigned i = 0; i < n_pos; i++) {
         snprintf(text, sizeof text, "good fine %u", i);
         add(t, "pos", text);
@@ -821,7 +803,7 @@ static void test_trainer_never_holds_out_the_only_example_of_a_label(void **stat
 
             snprintf(s, sizeof s, "%u", seed);
             t = trainer_with(60, 1, s);
-            set(t, "validation", cases[k].share);
+            tu_set(t, "validation", cases[k].share);
             if (sentiment_trainer_train(t, &m, &err) != SENTIMENT_OK)
                 fail_msg("share %s, seed %u: %s", cases[k].share, seed, err.message);
             if (held_out_with(t, "neg") != 0)
@@ -850,7 +832,7 @@ static void test_trainer_holds_out_the_validation_share_of_each_label(void **sta
 
         snprintf(s, sizeof s, "%u", seed);
         t = trainer_with(40, 20, s);
-        set(t, "validation", "0.25");
+        tu_set(t, "validation", "0.25");
         assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
         if (held_out_with(t, "pos") != 10 || held_out_with(t, "neg") != 5)
             fail_msg("seed %u: %llu pos and %llu neg held out, not 10 and 5", seed,
@@ -939,7 +921,7 @@ static void expect_lexicons_refused(const char *dir, const char *const *missing)
 {
     static const char *const files[] = {"negation.txt", "contrast.txt",
                                         "intensifiers.txt", "emoticons.txt"};
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
 
     memset(&err, 0, sizeof err);
@@ -980,7 +962,7 @@ static void test_trainer_refuses_a_lexicons_folder_without_the_lists(void **stat
         snprintf(path, sizeof path, "%s/%s", dir, three[k]);
         tu_write_file(path, "", 0);
     }
-    t = new_trainer();
+    t = tu_new_trainer();
     if (sentiment_trainer_set(t, "lexicons", dir, &err) != SENTIMENT_OK)
         fail_msg("four lists, three of them empty: %s", err.message);
     sentiment_trainer_free(t);
@@ -1016,7 +998,7 @@ static void write_corpus_with_bad_lines(char *path, size_t size)
 
 static void test_trainer_stops_at_the_first_bad_line_by_default(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char path[4096], want[4200];
 
@@ -1027,7 +1009,7 @@ static void test_trainer_stops_at_the_first_bad_line_by_default(void **state)
     assert_non_null(strstr(err.message, want));
     assert_int_equal(sentiment_trainer_skipped_lines(t), 0);
     assert_null(sentiment_trainer_first_skipped_line(t));
-    set(t, "bad-lines", "stop");
+    tu_set(t, "bad-lines", "stop");
     assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_ERR_FORMAT);
     expect_invalid(t, "bad-lines", "ignore");
     expect_invalid(t, "bad-lines", "");
@@ -1037,14 +1019,14 @@ static void test_trainer_stops_at_the_first_bad_line_by_default(void **state)
 
 static void test_trainer_skips_bad_lines_counting_them_and_naming_the_first(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char path[4096], want[4200];
     size_t lines;
 
     (void)state;
     write_corpus_with_bad_lines(path, sizeof path);
-    set(t, "bad-lines", "skip");
+    tu_set(t, "bad-lines", "skip");
     assert_int_equal(sentiment_trainer_add_file(t, path, &err), SENTIMENT_OK);
     lines = sentiment_trainer_example_count(t);
     assert_int_equal(lines, 2 + 40);
@@ -1122,14 +1104,14 @@ static void test_trainer_add_that_runs_out_of_memory_adds_no_label(void **state)
     (void)state;
     /* The ninth label makes the trainer grow its label table as well. */
     for (n = 1;; n++) {
-        sentiment_trainer *t = new_trainer();
+        sentiment_trainer *t = tu_new_trainer();
         sentiment_model *m;
         sentiment_error err;
         char label[8];
         int rc;
 
-        set(t, "buckets", "16");
-        set(t, "epochs", "1");
+        tu_set(t, "buckets", "16");
+        tu_set(t, "epochs", "1");
         for (int i = 0; i < 8; i++) {
             snprintf(label, sizeof label, "l%d", i);
             add(t, label, "some text");
@@ -1233,7 +1215,7 @@ static void add_every_third_for_validation(sentiment_trainer *t, const tu_corpus
  * to reach the highest accuracy. */
 static void test_trainer_keeps_the_epoch_with_the_lowest_validation_loss(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m = NULL;
     sentiment_error err;
     char path[4096];
@@ -1246,12 +1228,12 @@ static void test_trainer_keeps_the_epoch_with_the_lowest_validation_loss(void **
     tu_tiny_path(path, sizeof path);
     tu_corpus_load(&c, path);
     add_every_third_for_validation(t, &c);
-    set(t, "buckets", "4096");
-    set(t, "hidden", "8");
-    set(t, "batch-size", "4");
-    set(t, "learning-rate", "0.005");
-    set(t, "epochs", "30");
-    set(t, "patience", "0");
+    tu_set(t, "buckets", "4096");
+    tu_set(t, "hidden", "8");
+    tu_set(t, "batch-size", "4");
+    tu_set(t, "learning-rate", "0.005");
+    tu_set(t, "epochs", "30");
+    tu_set(t, "patience", "0");
     sentiment_trainer_set_progress(t, log_epochs, &log);
     assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
     assert_int_equal(log.epochs, 30);
@@ -1275,7 +1257,7 @@ static void test_trainer_keeps_the_epoch_with_the_lowest_validation_loss(void **
 
 static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_model *m = NULL;
     sentiment_error err;
     char path[4096];
@@ -1289,12 +1271,12 @@ static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **st
     tu_tiny_path(path, sizeof path);
     tu_corpus_load(&c, path);
     add_every_third_for_validation(t, &c);
-    set(t, "buckets", "4096");
-    set(t, "hidden", "8");
-    set(t, "batch-size", "4");
-    set(t, "learning-rate", "0.05");
-    set(t, "epochs", "60");
-    set(t, "patience", "3");
+    tu_set(t, "buckets", "4096");
+    tu_set(t, "hidden", "8");
+    tu_set(t, "batch-size", "4");
+    tu_set(t, "learning-rate", "0.05");
+    tu_set(t, "epochs", "60");
+    tu_set(t, "patience", "3");
     sentiment_trainer_set_progress(t, log_epochs, &log);
     assert_int_equal(sentiment_trainer_train(t, &m, &err), SENTIMENT_OK);
 
@@ -1330,7 +1312,7 @@ static void test_trainer_stops_early_and_keeps_the_best_epochs_weights(void **st
 
 static void test_trainer_report_needs_validation_examples(void **state)
 {
-    sentiment_trainer *t = new_trainer();
+    sentiment_trainer *t = tu_new_trainer();
     sentiment_error err;
     char *report = (char *)&report;
 

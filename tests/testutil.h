@@ -133,6 +133,27 @@ static inline void tu_corpus_free(tu_corpus *c)
     c->count = 0;
 }
 
+/* A new trainer; fails the test when it cannot be made. */
+static inline sentiment_trainer *tu_new_trainer(void)
+{
+    sentiment_trainer *t = NULL;
+    sentiment_error err;
+
+    assert_int_equal(sentiment_trainer_create(&t, &err), SENTIMENT_OK);
+    assert_non_null(t);
+    return t;
+}
+
+/* Sets option NAME of T to VALUE; fails the test with the library's
+ * message when it is refused. */
+static inline void tu_set(sentiment_trainer *t, const char *name, const char *value)
+{
+    sentiment_error err;
+
+    if (sentiment_trainer_set(t, name, value, &err) != SENTIMENT_OK)
+        fail_msg("%s=%s: %s", name, value, err.message);
+}
+
 /* The path of tests/data/tiny.tsv. */
 static inline void tu_tiny_path(char *path, size_t size)
 {
